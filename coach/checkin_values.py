@@ -1,0 +1,70 @@
+"""Validation of the structured values a call produces.
+
+The same checks serve the ORM constraints and the webhook tools, so the caller
+and the manager see the same message.
+"""
+
+ENERGY_MIN = 1
+ENERGY_MAX = 5
+FOCUS_MAX_WORDS = 5
+PROFILE_KPI_MAX = 3
+ROLE_KPI_MAX = 3
+TOP_STRENGTHS_MAX = 5
+
+NOT_READY_REASONS = ("sick", "family", "vehicle", "schedule", "other")
+JOB_CHECKLIST = (
+    ("diagnosis_done", "diagnosis completed"),
+    ("photos_uploaded", "photos uploaded"),
+    ("options_presented", "options presented"),
+    ("customer_understood", "customer understanding confirmed"),
+)
+
+
+class InvalidValue(ValueError):
+    """A value a caller gave is out of range; the message is speakable."""
+
+
+def check_energy(value):
+    """Return ``value`` as an int in 1..5 or raise :class:`InvalidValue`."""
+    try:
+        energy = int(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"energy must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}") from None
+    if isinstance(value, float) and value != energy:
+        raise InvalidValue(f"energy must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}")
+    if not ENERGY_MIN <= energy <= ENERGY_MAX:
+        raise InvalidValue(f"energy must be {ENERGY_MIN} to {ENERGY_MAX}, got {energy}")
+    return energy
+
+
+def check_not_ready_reason(ready, reason):
+    """A not-ready answer needs one of the known reasons; a ready one none."""
+    if ready:
+        if reason:
+            raise InvalidValue("a not-ready reason only applies when the caller is not ready")
+        return None
+    if reason not in NOT_READY_REASONS:
+        raise InvalidValue("not-ready reason must be one of: " + ", ".join(NOT_READY_REASONS))
+    return reason
+
+
+def check_focus_words(text):
+    """The daily focus is repeated back in five words or fewer."""
+    words = (text or "").split()
+    if len(words) > FOCUS_MAX_WORDS:
+        raise InvalidValue(f"focus must be {FOCUS_MAX_WORDS} words or fewer, got {len(words)}")
+    return " ".join(words)
+
+
+def check_count(count, label, minimum, maximum):
+    """Shared 'between N and M items' rule (role KPIs, profile KPIs, strengths)."""
+    if not minimum <= count <= maximum:
+        if minimum == maximum:
+            raise InvalidValue(f"{label}: exactly {minimum} required, got {count}")
+        raise InvalidValue(f"{label}: {minimum} to {maximum} required, got {count}")
+    return count
+
+
+def missing_checklist_items(answers):
+    """Names of the job close-out checklist items not answered 'yes'."""
+    return [label for key, label in JOB_CHECKLIST if not answers.get(key)]

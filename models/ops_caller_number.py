@@ -1,0 +1,46 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..coach.phone import normalize_e164
+
+
+class OpsCallerNumber(models.Model):
+    """A phone number that identifies a profile on the Ops line."""
+
+    _name = "ops.caller_number"
+    _description = "Ops line caller number"
+    _rec_name = "e164"
+
+    profile_id = fields.Many2one("ops.tech_profile", required=True, ondelete="cascade", index=True)
+    employee_id = fields.Many2one(related="profile_id.employee_id", store=True)
+    company_id = fields.Many2one(related="profile_id.company_id", store=True)
+    number = fields.Char(required=True, help="As entered; normalised to E.164 below.")
+    e164 = fields.Char(
+        "E.164", compute="_compute_e164", store=True, index=True, help="The key callers are found by."
+    )
+
+    _sql_constraints = [
+        ("e164_uniq", "unique(e164)", "This number already identifies another caller."),
+    ]
+
+    @api.depends("number", "company_id.country_id")
+    def _compute_e164(self):
+        for line in self:
+            line.e164 = normalize_e164(line.number, line.company_id.country_id.code)
+
+    @api.constrains("e164", "number")
+    def _check_valid(self):
+        for line in self:
+            if not line.e164:
+                raise ValidationError(
+                    self.env._("%(number)s is not a valid phone number.", number=line.number)
+                )
+
+    @api.model
+    def _profile_for_number(self, raw_number, default_region=None):
+        """The active profile calling from ``raw_number``: one indexed lookup."""
+        e164 = normalize_e164(raw_number, default_region)
+        if not e164:
+            return self.env["ops.tech_profile"]
+        line = self.search([("e164", "=", e164), ("profile_id.active", "=", True)], limit=1)
+        return line.profile_id

@@ -1,0 +1,181 @@
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..coach import checkin_values
+
+CALL_TYPES = [
+    ("am_checkin", "AM check-in"),
+    ("ops_only", "Ops only"),
+    ("job_closeout", "Job close-out"),
+    ("eod_closeout", "End-of-day close-out"),
+    ("owner_checkin", "Owner check-in"),
+    ("gm_checkin", "GM check-in"),
+    ("manager_checkin", "Manager check-in"),
+    ("dispatch_checkin", "Dispatch check-in"),
+    ("accounting_checkin", "Accounting check-in"),
+    ("warehouse_checkin", "Warehouse check-in"),
+    ("weekly", "Weekly check-in"),
+]
+PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual")]
+YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
+
+
+class OpsCheckin(models.Model):
+    """One call to the Ops line, as structured data."""
+
+    _name = "ops.checkin"
+    _description = "Ops line check-in"
+    _inherit = ["mail.thread", "mail.activity.mixin", "ops.team.mixin"]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char("Reference", readonly=True, copy=False, default="/")
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, index=True, check_company=True, tracking=True
+    )
+    user_id = fields.Many2one(related="employee_id.user_id", store=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    department_id = fields.Many2one(related="employee_id.department_id", store=True)
+    manager_id = fields.Many2one(related="employee_id.parent_id", store=True, string="Manager")
+    role_id = fields.Many2one("ops.role", string="Role", index=True)
+    call_type = fields.Selection(CALL_TYPES, required=True, default="am_checkin", index=True)
+    start = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    checkin_date = fields.Date(
+        "Day", compute="_compute_checkin_date", store=True, index=True,
+        help="The day of the call in the employee's timezone.",
+    )
+    duration_seconds = fields.Integer("Duration (s)", aggregator="avg")
+    # pulse
+    ready_status = fields.Selection([("ready", "Ready"), ("not_ready", "Not ready")])
+    not_ready_reason = fields.Selection([(r, r.capitalize()) for r in checkin_values.NOT_READY_REASONS])
+    energy_level = fields.Integer("Energy (1-5)", aggregator="avg")
+    low_energy = fields.Boolean(compute="_compute_low_energy", store=True)
+    blocker_flag = fields.Boolean("Blocker")
+    blocker_note = fields.Text()
+    # KPI alignment and coaching
+    primary_kpi_id = fields.Many2one("ops.kpi", string="Primary KPI")
+    kpi_action = fields.Char("Today's action")
+    coach_strength_id = fields.Many2one("ops.strength", string="Coaching template")
+    coach_prompt_used = fields.Char("Coaching line used")
+    focus_summary = fields.Char("Focus in five words")
+    commitment = fields.Char("Micro-commitment")
+    goal_action = fields.Char("90-day goal action")
+    # job close-out
+    job_id = fields.Many2one("project.task", string="Job", index="btree_not_null")
+    diagnosis_done = fields.Boolean("Diagnosis completed")
+    photos_uploaded = fields.Boolean()
+    options_presented = fields.Boolean()
+    customer_understood = fields.Boolean("Customer understanding confirmed")
+    follow_up_needed = fields.Boolean()
+    follow_up_note = fields.Text()
+    missed_steps = fields.Char(compute="_compute_missed_steps", store=True)
+    # end of day
+    eod_kpi_hit = fields.Selection(YES_NO_PARTLY, string="KPI focus hit")
+    eod_did_well = fields.Char("One thing done well")
+    eod_improve = fields.Char("One thing to improve")
+    # safety and outcome
+    safety_issue = fields.Boolean(tracking=True)
+    safety_note = fields.Text()
+    completion_status = fields.Selection(
+        [("complete", "Complete"), ("partial", "Partial"), ("incomplete", "Incomplete")],
+        default="complete", required=True, tracking=True,
+    )
+    provider = fields.Selection(PROVIDERS, default="manual", required=True)
+    provider_call_id = fields.Char(copy=False, index="btree_not_null")
+    end_reason = fields.Char()
+    transcript = fields.Text()
+    summary = fields.Text()
+    escalation_ids = fields.Many2many("ops.escalation", string="Escalations", copy=False)
+    color = fields.Integer(compute="_compute_color")
+
+    _sql_constraints = [
+        (
+            "provider_call_uniq",
+            "unique(provider, provider_call_id, call_type)",
+            "This provider call is already logged for this call type.",
+        ),
+        (
+            "duration_positive",
+            "CHECK(duration_seconds >= 0)",
+            "A call cannot last a negative number of seconds.",
+        ),
+    ]
+
+    @api.depends("start", "employee_id.tz")
+    def _compute_checkin_date(self):
+        for checkin in self:
+            tz = pytz.timezone(checkin.employee_id.tz or self.env.user.tz or "UTC")
+            start = checkin.start and pytz.utc.localize(checkin.start).astimezone(tz)
+            checkin.checkin_date = start and start.date()
+
+    @api.depends("energy_level")
+    def _compute_low_energy(self):
+        for checkin in self:
+            checkin.low_energy = 0 < checkin.energy_level <= 2
+
+    @api.depends(
+        "call_type", "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"
+    )
+    def _compute_missed_steps(self):
+        for checkin in self:
+            missing = []
+            if checkin.call_type == "job_closeout":
+                missing = checkin_values.missing_checklist_items(
+                    {key: checkin[key] for key, _label in checkin_values.JOB_CHECKLIST}
+                )
+            checkin.missed_steps = ", ".join(missing) or False
+
+    def _compute_color(self):
+        # kanban stripe: red for safety, orange for low energy or blockers
+        for checkin in self:
+            if checkin.safety_issue:
+                checkin.color = 1
+            elif checkin.low_energy or checkin.blocker_flag:
+                checkin.color = 2
+            else:
+                checkin.color = 0
+
+    @api.constrains("energy_level")
+    def _check_energy(self):
+        # 0 means "not asked" (ops-only and close-out calls do not ask it)
+        for checkin in self.filtered("energy_level"):
+            self._raise_invalid(checkin_values.check_energy, checkin.energy_level)
+
+    @api.constrains("ready_status", "not_ready_reason")
+    def _check_ready(self):
+        for checkin in self.filtered("ready_status"):
+            self._raise_invalid(
+                checkin_values.check_not_ready_reason,
+                checkin.ready_status == "ready",
+                checkin.not_ready_reason,
+            )
+
+    @api.constrains("focus_summary")
+    def _check_focus(self):
+        for checkin in self.filtered("focus_summary"):
+            self._raise_invalid(checkin_values.check_focus_words, checkin.focus_summary)
+
+    @api.constrains("call_type", "job_id")
+    def _check_job(self):
+        for checkin in self:
+            if checkin.call_type == "job_closeout" and not checkin.job_id:
+                raise ValidationError(self.env._("A job close-out needs the job it closes."))
+
+    @staticmethod
+    def _raise_invalid(check, *args):
+        try:
+            check(*args)
+        except checkin_values.InvalidValue as error:
+            raise ValidationError(str(error)) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("ops.checkin") or "/"
+        return super().create(vals_list)

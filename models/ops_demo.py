@@ -1,0 +1,148 @@
+import datetime
+import random
+
+from odoo import api, fields, models
+
+DEMO_DAYS = 30
+# the two stories a newcomer should find in the demo
+LOW_ENERGY_TECH = "ops_coach.demo_employee_luis"
+DECLINING_KPI_TECH = "ops_coach.demo_employee_maya"
+COMMITMENTS = [
+    "Photos before I leave every job",
+    "Call the customer 30 minutes out",
+    "Present three options on every repair",
+    "Finish notes in the driveway",
+    "Check the filter on every visit",
+]
+FOCUSES = ["Clean close-outs every job", "Fix it first time", "Three options every door",
+           "On time all day", "Notes done before leaving"]
+BLOCKERS = ["Waiting on a capacitor from the supply house", "Truck AC is out",
+            "Permit not back from the city", "Customer keeps rescheduling"]
+CALL_TYPE_BY_ROLE = {
+    "owner": "owner_checkin", "ops_director": "gm_checkin", "service_manager": "manager_checkin",
+    "install_manager": "manager_checkin", "dispatch": "dispatch_checkin",
+    "accounting": "accounting_checkin", "warehouse": "warehouse_checkin",
+}
+
+
+class OpsCoachDemo(models.AbstractModel):
+    """Generates the demo company's history relative to today, so the demo
+    always shows the last 30 days."""
+
+    _name = "ops.coach.demo"
+    _description = "Ops Coach demo data generator"
+
+    @api.model
+    def _generate(self):
+        rng = random.Random(18)  # the same demo on every install
+        profiles = self.env["ops.tech_profile"].search([])
+        today = fields.Date.context_today(self)
+        workdays = [today - datetime.timedelta(days=n) for n in range(DEMO_DAYS, -1, -1)]
+        workdays = [day for day in workdays if day.weekday() < 5]
+        checkins = self._demo_checkins(rng, profiles, workdays)
+        self._demo_kpi_values(rng, profiles, today)
+        self._demo_escalations(checkins)
+
+    def _demo_checkins(self, rng, profiles, workdays):
+        project = self.env.ref("ops_coach.demo_project_jobs")
+        low_energy = self.env.ref(LOW_ENERGY_TECH)
+        vals_list = []
+        for day in workdays:
+            recent = day >= workdays[-3]
+            for profile in profiles:
+                roles = profile.role_ids
+                if roles.filtered(lambda r: r.level == "field"):
+                    vals_list += self._demo_field_day(
+                        rng, profile, day, project, low=recent and profile.employee_id == low_energy
+                    )
+                else:
+                    vals_list += self._demo_office_day(rng, profile, day)
+        return self.env["ops.checkin"].create(vals_list)
+
+    def _at(self, day, hour, minute):
+        # demo times are written in UTC; the demo people work in America/Chicago (UTC-5/-6)
+        return datetime.datetime.combine(day, datetime.time(hour + 6, minute))
+
+    def _demo_field_day(self, rng, profile, day, project, low):
+        employee = profile.employee_id
+        role = profile.role_ids[:1]
+        kpi = profile.primary_kpi_ids[:1]
+        base = {"employee_id": employee.id, "role_id": role.id, "company_id": employee.company_id.id,
+                "provider": "vapi", "primary_kpi_id": kpi.id}
+        if rng.random() < 0.05:
+            return [dict(base, call_type="ops_only", start=self._at(day, 6, rng.randint(30, 59)),
+                         duration_seconds=rng.randint(25, 50), ready_status="not_ready",
+                         not_ready_reason=rng.choice(["sick", "vehicle", "family"]))]
+        blocker = rng.random() < 0.12
+        strength = profile.strength_line_ids[:1].strength_id
+        am = dict(
+            base, call_type="am_checkin", start=self._at(day, 6, rng.randint(30, 59)),
+            duration_seconds=rng.randint(70, 150), ready_status="ready",
+            energy_level=2 if low else rng.choice([3, 3, 4, 4, 4, 5]),
+            blocker_flag=blocker, blocker_note=blocker and rng.choice(BLOCKERS) or False,
+            kpi_action="Run the full checklist on every call", focus_summary=rng.choice(FOCUSES),
+            commitment=rng.choice(COMMITMENTS), goal_action="Study one chapter at lunch",
+            coach_strength_id=strength.id, coach_prompt_used=strength.coaching_prompt,
+        )
+        job = self.env["project.task"].create({
+            "name": f"{employee.name.split()[0]}: {rng.choice(['No cooling', 'Tune-up', 'Water heater', 'Install'])}",
+            "project_id": project.id,
+        })
+        checklist = {key: rng.random() > 0.08 for key in
+                     ("diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")}
+        closeout = dict(base, call_type="job_closeout", start=self._at(day, 11, rng.randint(0, 59)),
+                        duration_seconds=rng.randint(45, 100), job_id=job.id,
+                        follow_up_needed=rng.random() < 0.2, **checklist)
+        eod = dict(base, call_type="eod_closeout", start=self._at(day, 16, rng.randint(0, 59)),
+                   duration_seconds=rng.randint(40, 90), eod_kpi_hit=rng.choice(["yes", "yes", "partly", "no"]),
+                   eod_did_well="Explained options clearly", eod_improve="Start notes earlier")
+        return [am, closeout, eod]
+
+    def _demo_office_day(self, rng, profile, day):
+        role = profile.role_ids[:1]
+        if role.code == "accounting" and day.weekday() != 0:
+            return []
+        if role.code == "owner" and day.weekday() not in (0, 3):
+            return []
+        employee = profile.employee_id
+        return [{
+            "employee_id": employee.id, "role_id": role.id, "company_id": employee.company_id.id,
+            "provider": "vapi", "call_type": CALL_TYPE_BY_ROLE.get(role.code, "am_checkin"),
+            "start": self._at(day, 7, rng.randint(0, 59)), "duration_seconds": rng.randint(60, 170),
+            "ready_status": "ready", "energy_level": rng.choice([3, 4, 4, 5]),
+            "primary_kpi_id": profile.primary_kpi_ids[:1].id,
+            "focus_summary": "Unblock the field today", "commitment": "Clear two blockers before noon",
+        }]
+
+    def _demo_kpi_values(self, rng, profiles, today):
+        declining = self.env.ref(DECLINING_KPI_TECH)
+        vals_list = []
+        for profile in profiles:
+            for kpi in profile.primary_kpi_ids:
+                step = {"daily": 1, "weekly": 7, "monthly": 30}[kpi.period]
+                target = kpi.target or 10
+                for n in range(6, 0, -1):
+                    if profile.employee_id == declining and kpi.code == "tech_first_time_fix":
+                        value = 94 - 4 * max(0, 4 - n)  # flat, then down three periods
+                    else:
+                        value = round(target * rng.uniform(0.9, 1.08), 1)
+                    vals_list.append({"employee_id": profile.employee_id.id, "kpi_id": kpi.id,
+                                      "period_start": today - datetime.timedelta(days=step * n),
+                                      "value": value})
+        self.env["ops.kpi.value"].create(vals_list)
+
+    def _demo_escalations(self, checkins):
+        Escalation = self.env["ops.escalation"]
+        low = checkins.filtered(lambda c: c.employee_id == self.env.ref(LOW_ENERGY_TECH) and c.low_energy)
+        maya = self.env.ref(DECLINING_KPI_TECH)
+        blocker = checkins.filtered("blocker_flag")[-1:]
+        Escalation.create([
+            {"employee_id": low.employee_id.id, "rule_id": self.env.ref("ops_coach.rule_low_energy").id,
+             "checkin_ids": [fields.Command.set(low.ids)], "priority": "1",
+             "reason": f"Energy 2 on {len(low)} workdays in a row."},
+            {"employee_id": maya.id, "rule_id": self.env.ref("ops_coach.rule_kpi_decline").id,
+             "reason": "First-time fix rate down three weeks in a row: 94 → 90 → 86 → 82."},
+            {"employee_id": blocker.employee_id.id, "rule_id": self.env.ref("ops_coach.rule_blocker").id,
+             "checkin_ids": [fields.Command.set(blocker.ids)], "reason": blocker.blocker_note or "Blocker"},
+        ])
+        Escalation.search([("employee_id", "=", maya.id)]).action_acknowledge()

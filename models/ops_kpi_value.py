@@ -1,0 +1,41 @@
+from odoo import api, fields, models
+
+from ..coach.periods import period_start
+
+
+class OpsKpiValue(models.Model):
+    _name = "ops.kpi.value"
+    _inherit = ["ops.team.mixin"]
+    _description = "Measured KPI value for one employee and period"
+    _order = "period_start desc, kpi_id"
+    _rec_name = "kpi_id"
+
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="employee_id.company_id", store=True, index=True)
+    kpi_id = fields.Many2one("ops.kpi", string="KPI", required=True, index=True, ondelete="cascade")
+    period = fields.Selection(related="kpi_id.period", store=True)
+    period_start = fields.Date(
+        required=True,
+        help="First day of the period; set to the period's start whatever day is entered.",
+    )
+    value = fields.Float(required=True, aggregator="avg")
+    unit = fields.Char(related="kpi_id.unit")
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "employee_kpi_period_uniq",
+            "unique(employee_id, kpi_id, period_start)",
+            "There is already a value for this employee, KPI and period.",
+        )
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        kpis = self.env["ops.kpi"].browse([v["kpi_id"] for v in vals_list if v.get("kpi_id")])
+        period_by_kpi = {kpi.id: kpi.period for kpi in kpis}
+        for vals in vals_list:
+            if vals.get("period_start") and vals.get("kpi_id"):
+                day = fields.Date.to_date(vals["period_start"])
+                vals["period_start"] = period_start(day, period_by_kpi[vals["kpi_id"]])
+        return super().create(vals_list)

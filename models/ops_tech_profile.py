@@ -1,0 +1,164 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..coach.checkin_values import PROFILE_KPI_MAX, TOP_STRENGTHS_MAX, InvalidValue, check_count
+
+
+class OpsTechProfile(models.Model):
+    """Everything the Ops line knows about one person who calls it."""
+
+    _name = "ops.tech_profile"
+    _description = "Ops line profile"
+    _inherit = ["mail.thread", "ops.team.mixin"]
+    _order = "name"
+    _check_company_auto = True
+
+    employee_id = fields.Many2one(
+        "hr.employee", required=True, ondelete="cascade", index=True, tracking=True
+    )
+    name = fields.Char(related="employee_id.name", store=True)
+    active = fields.Boolean(default=True)
+    user_id = fields.Many2one(related="employee_id.user_id", store=True, index=True)
+    company_id = fields.Many2one(related="employee_id.company_id", store=True, index=True)
+    department_id = fields.Many2one(related="employee_id.department_id", store=True)
+    manager_id = fields.Many2one(related="employee_id.parent_id", store=True, string="Manager")
+    image_128 = fields.Image(related="employee_id.image_128")
+    role_ids = fields.Many2many("ops.role", string="Roles", tracking=True)
+    strength_line_ids = fields.One2many(
+        "ops.tech_profile.strength", "profile_id", string="Top 5 strengths"
+    )
+    personal_why = fields.Text("Personal WHY")
+    goal_90d = fields.Text("90-day goal", tracking=True)
+    goal_start = fields.Date("Goal start")
+    goal_end = fields.Date("Goal end")
+    goal_progress = fields.Integer("Goal progress (%)", tracking=True)
+    primary_kpi_ids = fields.Many2many(
+        "ops.kpi", string="Primary KPIs", help="The 1 to 3 KPIs this person is coached on."
+    )
+    start_date = fields.Date(help="First day in the company or in the role.")
+    phone_ids = fields.One2many("ops.caller_number", "profile_id", string="Caller numbers")
+    checkin_count = fields.Integer(compute="_compute_counts")
+    escalation_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("employee_uniq", "unique(employee_id)", "This employee already has an Ops profile."),
+        (
+            "goal_progress_range",
+            "CHECK(goal_progress BETWEEN 0 AND 100)",
+            "Goal progress is a percentage from 0 to 100.",
+        ),
+    ]
+
+    @api.constrains("primary_kpi_ids")
+    def _check_primary_kpis(self):
+        for profile in self:
+            self._raise_invalid(
+                check_count, len(profile.primary_kpi_ids), "Primary KPIs", 1, PROFILE_KPI_MAX
+            )
+
+    @api.constrains("strength_line_ids")
+    def _check_strengths(self):
+        for profile in self:
+            self._raise_invalid(
+                check_count, len(profile.strength_line_ids), "Top strengths", 0, TOP_STRENGTHS_MAX
+            )
+
+    @api.constrains("goal_start", "goal_end")
+    def _check_goal_dates(self):
+        for profile in self:
+            if profile.goal_start and profile.goal_end and profile.goal_end < profile.goal_start:
+                raise ValidationError(self.env._("The 90-day goal ends before it starts."))
+
+    @staticmethod
+    def _raise_invalid(check, *args):
+        try:
+            check(*args)
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._default_kpis_from_roles(vals)
+            self._default_numbers_from_employee(vals)
+        return super().create(vals_list)
+
+    def _default_kpis_from_roles(self, vals):
+        """A profile created without KPIs starts with its roles' KPIs."""
+        if vals.get("primary_kpi_ids") or not vals.get("role_ids"):
+            return
+        roles = self.env["ops.role"].browse(self._m2m_ids(vals["role_ids"]))
+        kpis = roles.kpi_ids[:PROFILE_KPI_MAX]
+        if kpis:
+            vals["primary_kpi_ids"] = [Command.set(kpis.ids)]
+
+    def _default_numbers_from_employee(self, vals):
+        """A profile created without numbers recognises the employee's phones."""
+        if vals.get("phone_ids") or not vals.get("employee_id"):
+            return
+        employee = self.env["hr.employee"].browse(vals["employee_id"]).sudo()
+        numbers = {n for n in (employee.mobile_phone, employee.work_phone) if n}
+        vals["phone_ids"] = [Command.create({"number": n}) for n in sorted(numbers)]
+
+    @staticmethod
+    def _m2m_ids(commands):
+        ids = []
+        for command in commands:
+            if command[0] == Command.SET:
+                ids = list(command[2])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+        return ids
+
+    def _compute_counts(self):
+        employees = self.employee_id
+        checkins = dict(
+            self.env["ops.checkin"]._read_group(
+                [("employee_id", "in", employees.ids)], ["employee_id"], ["__count"]
+            )
+        )
+        escalations = dict(
+            self.env["ops.escalation"]._read_group(
+                [("employee_id", "in", employees.ids), ("state", "in", ("new", "acknowledged"))],
+                ["employee_id"],
+                ["__count"],
+            )
+        )
+        for profile in self:
+            profile.checkin_count = checkins.get(profile.employee_id, 0)
+            profile.escalation_count = escalations.get(profile.employee_id, 0)
+
+    def action_view_checkins(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ops_coach.action_ops_checkin")
+        action["domain"] = [("employee_id", "=", self.employee_id.id)]
+        action["context"] = {}
+        return action
+
+    def action_view_escalations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("ops_coach.action_ops_escalation")
+        action["domain"] = [("employee_id", "=", self.employee_id.id)]
+        action["context"] = {"search_default_open": 1}
+        return action
+
+    def coaching_lines(self):
+        """The caller's strengths, best first, as (theme, one-liner) pairs."""
+        self.ensure_one()
+        return [(line.strength_id.name, line.strength_id.coaching_prompt)
+                for line in self.strength_line_ids.sorted("sequence")]
+
+
+class OpsTechProfileStrength(models.Model):
+    _name = "ops.tech_profile.strength"
+    _description = "One of a person's top five strengths"
+    _order = "profile_id, sequence, id"
+
+    profile_id = fields.Many2one("ops.tech_profile", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    strength_id = fields.Many2one("ops.strength", required=True, ondelete="restrict")
+    coaching_prompt = fields.Char(related="strength_id.coaching_prompt")
+
+    _sql_constraints = [
+        ("profile_strength_uniq", "unique(profile_id, strength_id)", "A strength is listed once."),
+    ]
