@@ -29,5 +29,4 @@
     ],
     "demo": ["demo/ops_coach_demo.xml"],
     "application": True,
-    "installable": True,
 }

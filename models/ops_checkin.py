@@ -41,7 +41,7 @@ class OpsCheckin(models.Model):
     )
     department_id = fields.Many2one(related="employee_id.department_id", store=True)
     manager_id = fields.Many2one(related="employee_id.parent_id", store=True, string="Manager")
-    role_id = fields.Many2one("ops.role", string="Role", index=True)
+    role_id = fields.Many2one("ops.role", index=True)
     call_type = fields.Selection(CALL_TYPES, required=True, default="am_checkin", index=True)
     start = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     checkin_date = fields.Date(
@@ -65,7 +65,7 @@ class OpsCheckin(models.Model):
     commitment = fields.Char("Micro-commitment")
     goal_action = fields.Char("90-day goal action")
     # job close-out
-    job_id = fields.Many2one("project.task", string="Job", index="btree_not_null")
+    job_id = fields.Many2one("project.task", index="btree_not_null")
     diagnosis_done = fields.Boolean("Diagnosis completed")
     photos_uploaded = fields.Boolean()
     options_presented = fields.Boolean()

@@ -35,7 +35,7 @@ class OpsCoachDemo(models.AbstractModel):
     @api.model
     def _generate(self):
         rng = random.Random(18)  # the same demo on every install
-        profiles = self.env["ops.tech_profile"].search([])
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", self.env.company.id)])
         today = fields.Date.context_today(self)
         workdays = [today - datetime.timedelta(days=n) for n in range(DEMO_DAYS, -1, -1)]
         workdays = [day for day in workdays if day.weekday() < 5]

@@ -71,7 +71,8 @@ class OpsEscalationRule(models.Model):
             rule.trigger = "daily" if rule.kind in daily else "checkin"
 
     @api.constrains(
-        "notify_manager", "notify_dispatch", "notify_ops_director", "notify_owner", "notify_user_ids"
+        "kind", "notify_manager", "notify_dispatch", "notify_ops_director", "notify_owner",
+        "notify_user_ids",
     )
     def _check_recipients(self):
         for rule in self:

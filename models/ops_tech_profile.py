@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach.checkin_values import PROFILE_KPI_MAX, TOP_STRENGTHS_MAX, InvalidValue, check_count
+from ..coach.phone import normalize_e164
 
 
 class OpsTechProfile(models.Model):
@@ -93,12 +94,19 @@ class OpsTechProfile(models.Model):
             vals["primary_kpi_ids"] = [Command.set(kpis.ids)]
 
     def _default_numbers_from_employee(self, vals):
-        """A profile created without numbers recognises the employee's phones."""
+        """A profile created without numbers recognises the employee's mobile.
+
+        The work phone is left out: it is usually the company's switchboard,
+        shared by everyone. A mobile that is invalid or already claimed by
+        another caller is skipped rather than blocking the profile.
+        """
         if vals.get("phone_ids") or not vals.get("employee_id"):
             return
         employee = self.env["hr.employee"].browse(vals["employee_id"]).sudo()
-        numbers = {n for n in (employee.mobile_phone, employee.work_phone) if n}
-        vals["phone_ids"] = [Command.create({"number": n}) for n in sorted(numbers)]
+        region = employee.company_id.country_id.code
+        e164 = normalize_e164(employee.mobile_phone, region)
+        if e164 and not self.env["ops.caller_number"].sudo().search_count([("e164", "=", e164)], limit=1):
+            vals["phone_ids"] = [Command.create({"number": employee.mobile_phone})]
 
     @staticmethod
     def _m2m_ids(commands):

@@ -1,0 +1,73 @@
+import datetime
+
+import pytest
+
+from coach.checkin_values import (
+    InvalidValue,
+    check_count,
+    check_energy,
+    check_focus_words,
+    check_not_ready_reason,
+    missing_checklist_items,
+)
+from coach.periods import period_start
+
+
+@pytest.mark.parametrize("value", [1, 5, "3", 4.0])
+def test_energy_in_range(value):
+    assert check_energy(value) == int(float(value))
+
+
+@pytest.mark.parametrize("value", [0, 6, -1, "high", None, 2.5])
+def test_energy_out_of_range_is_refused_with_a_speakable_message(value):
+    with pytest.raises(InvalidValue, match="energy must be"):
+        check_energy(value)
+
+
+def test_not_ready_needs_a_known_reason():
+    assert check_not_ready_reason(False, "sick") == "sick"
+    with pytest.raises(InvalidValue, match="sick, family, vehicle, schedule, other"):
+        check_not_ready_reason(False, "hungover")
+    with pytest.raises(InvalidValue):
+        check_not_ready_reason(False, None)
+
+
+def test_ready_takes_no_reason():
+    assert check_not_ready_reason(True, None) is None
+    with pytest.raises(InvalidValue, match="only applies"):
+        check_not_ready_reason(True, "sick")
+
+
+def test_focus_is_five_words_or_fewer():
+    assert check_focus_words("  clean   close-outs every job ") == "clean close-outs every job"
+    with pytest.raises(InvalidValue, match="5 words or fewer, got 6"):
+        check_focus_words("one two three four five six")
+
+
+def test_count_bounds():
+    assert check_count(3, "KPIs", 1, 3) == 3
+    with pytest.raises(InvalidValue, match="KPIs: 1 to 3 required, got 4"):
+        check_count(4, "KPIs", 1, 3)
+    with pytest.raises(InvalidValue, match="got 0"):
+        check_count(0, "KPIs", 1, 3)
+
+
+def test_missing_checklist_items_lists_unanswered_steps_in_order():
+    answers = {"diagnosis_done": True, "photos_uploaded": False, "options_presented": True}
+    assert missing_checklist_items(answers) == ["photos uploaded", "customer understanding confirmed"]
+    assert missing_checklist_items(dict.fromkeys(
+        ["diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"], True)) == []
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [("daily", datetime.date(2026, 11, 19)), ("weekly", datetime.date(2026, 11, 16)),
+     ("monthly", datetime.date(2026, 11, 1))],
+)
+def test_period_start(period, expected):
+    assert period_start(datetime.date(2026, 11, 19), period) == expected
+
+
+def test_unknown_period_is_an_error():
+    with pytest.raises(ValueError):
+        period_start(datetime.date(2026, 11, 19), "hourly")

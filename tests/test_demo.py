@@ -1,0 +1,54 @@
+import datetime
+
+from odoo.tests import tagged
+
+from .common import OpsCoachCase
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCompany(OpsCoachCase):
+    """The stories a newcomer should find in the demo data."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+
+    def test_the_demo_company_is_staffed(self):
+        profiles = self.env["ops.tech_profile"].search([("role_ids", "!=", False)])
+        codes = profiles.role_ids.mapped("code")
+        for code in ("owner", "ops_director", "service_manager", "install_manager", "technician",
+                     "installer", "dispatch", "accounting", "warehouse"):
+            self.assertIn(code, codes)
+        owner = self.env.ref("ops_coach.demo_profile_owner")
+        self.assertEqual(set(owner.role_ids.mapped("code")), {"owner", "ops_director"})
+        demo_ids = self.env["ir.model.data"].search(
+            [("module", "=", "ops_coach"), ("model", "=", "ops.tech_profile")]).mapped("res_id")
+        demo = profiles.browse(demo_ids)
+        self.assertEqual(len(demo), 14)
+        self.assertEqual(len(demo.filtered(lambda p: "field" in p.role_ids.mapped("level"))), 8)
+
+    def test_thirty_days_of_calls(self):
+        Checkin = self.env["ops.checkin"]
+        days = {day for (day,) in Checkin._read_group([], ["checkin_date:day"])}
+        self.assertGreaterEqual(len(days), 20)
+        oldest = min(Checkin.search([]).mapped("checkin_date"))
+        self.assertGreaterEqual((datetime.date.today() - oldest).days, 28)
+
+    def test_luis_has_sat_at_energy_two_for_three_workdays(self):
+        luis = self.env.ref("ops_coach.demo_employee_luis")
+        last = self.env["ops.checkin"].search(
+            [("employee_id", "=", luis.id), ("call_type", "=", "am_checkin")], limit=3)
+        self.assertEqual(last.mapped("energy_level"), [2, 2, 2])
+
+    def test_maya_kpi_declined_three_periods(self):
+        maya = self.env.ref("ops_coach.demo_employee_maya")
+        values = self.env["ops.kpi.value"].search(
+            [("employee_id", "=", maya.id), ("kpi_id.code", "=", "tech_first_time_fix")],
+            order="period_start desc", limit=4).mapped("value")
+        self.assertEqual(values, sorted(values))
+        self.assertEqual(len(set(values)), 4)
+
+    def test_open_escalations(self):
+        self.assertGreaterEqual(self.env["ops.escalation"].search_count(
+            [("state", "in", ("new", "acknowledged"))]), 3)

@@ -1,0 +1,46 @@
+from odoo.tests import tagged
+
+from .common import OpsCoachCase
+
+
+@tagged("post_install", "-at_install")
+class TestMenusOpen(OpsCoachCase):
+    def _menu_actions(self, user):
+        """The actions of the Ops Coach menus the web client shows ``user``:
+        walked from the root like the client, so a hidden folder hides its leaves."""
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+        pending = [self.env.ref("ops_coach.menu_ops_coach_root").id]
+        actions = self.env["ir.actions.act_window"]
+        while pending:
+            menu = menus.get(pending.pop())
+            if not menu:
+                continue
+            pending += menu["children"]
+            if menu["action"]:
+                model, action_id = menu["action"].split(",")
+                actions |= self.env[model].browse(int(action_id))
+        return actions
+
+    def _assert_actions_open(self, user):
+        actions = self._menu_actions(user)
+        self.assertTrue(actions)
+        for action in actions:
+            model = self.env[action.res_model].with_user(user)
+            modes = action.view_mode.split(",")
+            views = model.get_views([(False, mode) for mode in modes] + [(False, "search")])
+            self.assertEqual(set(views["views"]), set(modes) | {"search"}, action.name)
+            model.web_search_read([], {"display_name": {}}, limit=5)
+        return actions
+
+    def test_every_menu_opens_for_the_owner(self):
+        actions = self._assert_actions_open(self.user_owner)
+        self.assertIn(self.env.ref("ops_coach.action_ops_escalation_rule"), actions)
+
+    def test_managers_menus_open_and_configuration_is_hidden(self):
+        actions = self._assert_actions_open(self.user_manager)
+        self.assertIn(self.env.ref("ops_coach.action_ops_checkin_dashboard"), actions)
+        self.assertNotIn(self.env.ref("ops_coach.action_ops_role"), actions)
+
+    def test_field_user_menus_open(self):
+        actions = self._assert_actions_open(self.user_tech)
+        self.assertNotIn(self.env.ref("ops_coach.action_ops_kpi_value"), actions)
