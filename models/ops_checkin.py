@@ -17,6 +17,7 @@ CALL_TYPES = [
     ("accounting_checkin", "Accounting check-in"),
     ("warehouse_checkin", "Warehouse check-in"),
     ("weekly", "Weekly check-in"),
+    ("safety_report", "Safety report"),
 ]
 PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual")]
 YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
@@ -64,6 +65,18 @@ class OpsCheckin(models.Model):
     focus_summary = fields.Char("Focus in five words")
     commitment = fields.Char("Micro-commitment")
     goal_action = fields.Char("90-day goal action")
+    # role check-ins
+    owner_constraint = fields.Char("Constraint limiting growth")
+    owner_mode = fields.Selection([("creation", "Creation"), ("reaction", "Reaction")], "Mode")
+    avoided_decision = fields.Char("Decision being avoided")
+    ops_work_today = fields.Boolean("Doing ops work today")
+    team_readiness = fields.Integer("Team ready (%)", aggregator="avg")
+    red_flag_note = fields.Text("Red flags / off-track")
+    task_confirmed = fields.Boolean(
+        "Role task confirmed", help="Staffing coverage, schedule lock, replenishment or owner summary."
+    )
+    coaching_answer = fields.Text("Answer to the coaching question")
+    variance_note = fields.Char("Stock variance")
     # job close-out
     job_id = fields.Many2one("project.task", index="btree_not_null")
     diagnosis_done = fields.Boolean("Diagnosis completed")
@@ -94,9 +107,9 @@ class OpsCheckin(models.Model):
 
     _sql_constraints = [
         (
-            "provider_call_uniq",
-            "unique(provider, provider_call_id, call_type)",
-            "This provider call is already logged for this call type.",
+            "team_readiness_range",
+            "CHECK(team_readiness BETWEEN 0 AND 100)",
+            "Team readiness is a percentage from 0 to 100.",
         ),
         (
             "duration_positive",
@@ -104,6 +117,15 @@ class OpsCheckin(models.Model):
             "A call cannot last a negative number of seconds.",
         ),
     ]
+
+    def init(self):
+        # one check-in per provider call, call type and job: retries change nothing,
+        # yet one call may close out several jobs
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS ops_checkin_provider_call_uniq
+                ON ops_checkin (provider, provider_call_id, call_type, COALESCE(job_id, 0))
+             WHERE provider_call_id IS NOT NULL
+        """)
 
     @api.depends("start", "employee_id.tz")
     def _compute_checkin_date(self):

@@ -2,3 +2,4 @@ from . import test_models
 from . import test_security
 from . import test_views
 from . import test_demo
+from . import test_vapi

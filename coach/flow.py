@@ -1,0 +1,309 @@
+"""The call-flow engine, shared by every channel.
+
+A flow is an ordered list of steps. Each step asks one question, normalises the
+answer to the check-in field it fills, and may depend on an earlier answer.
+Flows come from Odoo records (``ops.flow``); this module only sees plain data.
+"""
+
+import dataclasses
+import re
+
+from .checkin_values import InvalidValue, check_energy, check_focus_words
+
+ANSWER_TYPES = ("scale", "yes_no", "choice", "number", "text", "short_text")
+YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "sure", "true", "correct", "affirmative", "1", "ready"}
+NO_WORDS = {"no", "n", "nope", "nah", "false", "negative", "0", "not"}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10}
+MEASURABLE_HINTS = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|every|each|all|before|by|"
+    r"until|per|first|last|noon|morning|tonight|today)\b",
+    re.IGNORECASE,
+)
+CONDITION_OPERATORS = ("eq", "ne", "le", "ge", "truthy", "falsy")
+OPS_ONLY = "ops_only"
+
+
+@dataclasses.dataclass(frozen=True)
+class Condition:
+    """Ask a step only when an earlier answer matches: ``key op value``."""
+
+    key: str
+    operator: str
+    value: object = None
+
+    def holds(self, answers):
+        if self.key not in answers:
+            return False
+        answer = answers[self.key]
+        if self.operator == "truthy":
+            return bool(answer)
+        if self.operator == "falsy":
+            return not answer
+        value = _coerce_like(self.value, answer)
+        return {
+            "eq": lambda: answer == value,
+            "ne": lambda: answer != value,
+            "le": lambda: answer is not None and answer <= value,
+            "ge": lambda: answer is not None and answer >= value,
+        }[self.operator]()
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    key: str
+    question: str
+    answer_type: str = "text"
+    field: str = ""
+    required: bool = True
+    choices: tuple = ()
+    condition: Condition = None
+    reprompt: str = ""
+
+    @property
+    def target(self):
+        """The check-in field this step fills (its key unless named)."""
+        return self.field or self.key
+
+    def applies(self, answers):
+        return self.condition is None or self.condition.holds(answers)
+
+
+@dataclasses.dataclass(frozen=True)
+class Flow:
+    code: str
+    name: str
+    call_type: str
+    steps: tuple
+    greeting: str = ""
+    closing: str = ""
+    kill_phrases: tuple = ("skip", "busy", "ops only", "not doing this")
+    time_box_seconds: int = 120
+    role_codes: tuple = ()
+    window: tuple = (0.0, 24.0)
+
+    def step(self, key):
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def in_window(self, local_hour):
+        start, end = self.window
+        if start <= end:
+            return start <= local_hour < end
+        return local_hour >= start or local_hour < end  # window across midnight
+
+
+@dataclasses.dataclass
+class CallState:
+    """Where one call stands: the flow it runs and the answers so far."""
+
+    flow: Flow
+    answers: dict = dataclasses.field(default_factory=dict)
+    reprompted: set = dataclasses.field(default_factory=set)
+    elapsed_seconds: float = 0.0
+    switched_from: str = ""
+
+    @property
+    def time_up(self):
+        return self.elapsed_seconds >= self.flow.time_box_seconds
+
+
+@dataclasses.dataclass(frozen=True)
+class Turn:
+    """What the channel does next: say ``prompt``; ``done`` ends the flow."""
+
+    kind: str  # ask, reprompt, invalid, switched, done
+    prompt: str = ""
+    step: Step = None
+    done: bool = False
+
+
+def _coerce_like(value, answer):
+    if isinstance(answer, bool):
+        return str(value).lower() in ("1", "true", "yes") if isinstance(value, str) else bool(value)
+    if isinstance(answer, (int, float)) and not isinstance(value, (int, float)):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def _words(text):
+    return re.findall(r"[a-z0-9']+", str(text).lower())
+
+
+def parse_choices(spec):
+    """``"ready:yes,yeah|not_ready:no,nope"`` → ((value, (synonyms…)), …)."""
+    parsed = []
+    for part in (spec or "").split("|"):
+        if not part.strip():
+            continue
+        value, _sep, synonyms = part.partition(":")
+        value = value.strip()
+        words = tuple(s.strip().lower() for s in synonyms.split(",") if s.strip())
+        parsed.append((value, (value.lower().replace("_", " "),) + words))
+    return tuple(parsed)
+
+
+def normalize_answer(step, raw):
+    """The answer as the value stored in the check-in, or :class:`InvalidValue`."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise InvalidValue(f"{step.target} needs an answer")
+    kind = step.answer_type
+    if kind == "scale":
+        return _normalize_scale(raw)
+    if kind == "yes_no":
+        return _normalize_yes_no(step, raw)
+    if kind == "choice":
+        return _normalize_choice(step, raw)
+    if kind == "number":
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            raise InvalidValue(f"{step.target} must be a number") from None
+    text = " ".join(str(raw).split())
+    if kind == "short_text":
+        return check_focus_words(text)
+    return text
+
+
+def _normalize_scale(raw):
+    if isinstance(raw, str):
+        words = _words(raw)
+        numbers = [NUMBER_WORDS.get(w, w) for w in words]
+        digits = [n for n in numbers if isinstance(n, int) or str(n).isdigit()]
+        raw = digits[0] if len(digits) == 1 else raw
+    return check_energy(raw)
+
+
+def _normalize_yes_no(step, raw):
+    if isinstance(raw, bool):
+        return raw
+    words = set(_words(raw))
+    yes, no = bool(words & YES_WORDS), bool(words & NO_WORDS)
+    if yes == no:
+        raise InvalidValue(f"{step.target} must be yes or no")
+    return yes
+
+
+def _normalize_choice(step, raw):
+    if isinstance(raw, bool) and len(step.choices) == 2:
+        return step.choices[0][0] if raw else step.choices[1][0]
+    text = " ".join(_words(raw))
+    for value, synonyms in step.choices:
+        if text == value.lower() or text in synonyms:
+            return value
+    matches = [value for value, synonyms in step.choices
+               if any(re.search(rf"\b{re.escape(s)}\b", text) for s in synonyms)]
+    if len(set(matches)) == 1:
+        return matches[0]
+    names = ", ".join(value for value, _synonyms in step.choices)
+    raise InvalidValue(f"{step.target} must be one of: {names}")
+
+
+def is_measurable(text):
+    """Rough test for "what, how many, by when": a number, a time or a quantifier."""
+    return bool(MEASURABLE_HINTS.search(str(text or "")))
+
+
+def wants_out(flow, text):
+    """True when the caller used one of the flow's kill-switch phrases."""
+    said = " ".join(_words(text))
+    return any(re.search(rf"\b{re.escape(' '.join(_words(p)))}\b", said)
+               for p in flow.kill_phrases if _words(p))
+
+
+def next_step(state):
+    """The next step to ask, or ``None`` when the flow is complete.
+
+    Once the time box is spent only required steps are still asked.
+    """
+    for step in state.flow.steps:
+        if step.key in state.answers or not step.applies(state.answers):
+            continue
+        if state.time_up and not step.required:
+            continue
+        return step
+    return None
+
+
+def start(state):
+    step = next_step(state)
+    prompt = " ".join(p for p in (state.flow.greeting, step and step.question) if p)
+    return Turn("ask", prompt, step, done=step is None)
+
+
+def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
+    """Apply the caller's answer to the current step and say what comes next.
+
+    ``flows_by_code`` lets the kill switch move the call to the ops-only flow,
+    keeping the answers the two flows share.
+    """
+    if elapsed_seconds is not None:
+        state.elapsed_seconds = elapsed_seconds
+    step = next_step(state)
+    if step is None:
+        return Turn("done", state.flow.closing, done=True)
+    if isinstance(raw, str) and state.flow.code != OPS_ONLY and wants_out(state.flow, raw):
+        return _switch_to_ops_only(state, flows_by_code or {})
+    try:
+        value = normalize_answer(step, raw)
+    except InvalidValue as error:
+        return Turn("invalid", f"{error}. {step.question}", step)
+    if step.reprompt and step.key not in state.reprompted and not is_measurable(value):
+        state.reprompted.add(step.key)
+        return Turn("reprompt", step.reprompt, step)
+    state.answers[step.key] = value
+    following = next_step(state)
+    if following is None:
+        return Turn("done", state.flow.closing, done=True)
+    return Turn("ask", following.question, following)
+
+
+def _switch_to_ops_only(state, flows_by_code):
+    ops_only = flows_by_code.get(OPS_ONLY)
+    if ops_only is None:
+        raise KeyError("the ops-only flow is missing")
+    shared = {step.key for step in ops_only.steps}
+    state.switched_from = state.flow.code
+    state.flow = ops_only
+    state.answers = {k: v for k, v in state.answers.items() if k in shared}
+    state.reprompted = set()
+    step = next_step(state)
+    prompt = " ".join(p for p in (ops_only.greeting, step and step.question) if p)
+    return Turn("switched", prompt, step, done=step is None)
+
+
+def checkin_values(state):
+    """The answers as ``ops.checkin`` field values (call type included)."""
+    values = {"call_type": state.flow.call_type}
+    for step in state.flow.steps:
+        if step.key in state.answers:
+            values[step.target] = state.answers[step.key]
+    return values
+
+
+def validate_arguments(flow, arguments):
+    """Check a whole set of answers given at once (a voice agent's tool call).
+
+    Returns ``(values, problems)``: the normalised values by step key, and one
+    speakable problem per invalid or missing required answer. Conditions are
+    evaluated on the normalised answers, in flow order.
+    """
+    values, problems = {}, []
+    for step in flow.steps:
+        if not step.applies(values):
+            continue
+        raw = arguments.get(step.key, arguments.get(step.target))
+        if raw is None or raw == "":
+            if step.required:
+                problems.append(f"{step.key} is required")
+            continue
+        try:
+            values[step.key] = normalize_answer(step, raw)
+        except InvalidValue as error:
+            problems.append(str(error))
+    return values, problems

@@ -1,0 +1,76 @@
+"""The voice agent's system prompt, generated from flow records."""
+
+import string
+
+TONE = ("You are Ops Coach, the company's Ops line. Be warm, brief and practical: this is support, "
+        "not surveillance. Never lecture, never judge, never read data back to the caller that they "
+        "did not give you today. One question at a time; accept short answers.")
+OPERATORS = {"eq": "is", "ne": "is not", "le": "is at most", "ge": "is at least",
+             "truthy": "is yes", "falsy": "is no"}
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def fill(text, context):
+    """Fill ``{placeholders}`` from ``context``; unknown ones stay visible."""
+    return string.Formatter().vformat(text or "", (), _Blank(context))
+
+
+def describe_step(number, step, context):
+    line = f"{number}. [{step.key}] {fill(step.question, context)}"
+    details = [step.answer_type.replace("_", " ")]
+    if step.choices:
+        details.append("one of " + ", ".join(value for value, _synonyms in step.choices))
+    if not step.required:
+        details.append("optional, drop it when short on time")
+    if step.condition:
+        value = "" if step.condition.operator in ("truthy", "falsy") else f" {step.condition.value}"
+        details.append(f"only if {step.condition.key} {OPERATORS[step.condition.operator]}{value}")
+    if step.reprompt:
+        details.append(f'if vague, say once: "{fill(step.reprompt, context)}"')
+    return f"{line} ({'; '.join(details)})"
+
+
+def describe_flow(flow, context, tool):
+    lines = [f"## {flow.name} (call_type {flow.call_type}, at most {flow.time_box_seconds} s)"]
+    if flow.greeting:
+        lines.append(f'Open with: "{fill(flow.greeting, context)}"')
+    lines += [describe_step(n, step, context) for n, step in enumerate(flow.steps, start=1)]
+    lines.append(f"Then call {tool} with call_type {flow.call_type} and the answers named by the "
+                 "keys in brackets.")
+    if flow.closing:
+        lines.append(f'Close with: "{fill(flow.closing, context)}"')
+    return "\n".join(lines)
+
+
+def system_prompt(context, flows, ops_only, tool_for_call_type):
+    """The whole prompt: tone, the caller, the flows on offer, the kill switch."""
+    parts = [TONE, _caller_section(context, flows)]
+    parts += [describe_flow(flow, context, tool_for_call_type(flow.call_type)) for flow in flows]
+    phrases = ", ".join(f'"{p}"' for p in flows[0].kill_phrases) if flows else ""
+    parts.append(
+        f"## Kill switch\nIf the caller says {phrases} or stays silent twice, stop the script at once and "
+        "run this instead, then log it with call_type ops_only:\n"
+        + describe_flow(ops_only, context, "log_daily_checkin"))
+    parts.append("## Rules\n- A tool result starting with an error names what to fix: ask again for "
+                 "that answer only.\n- If the caller reports a safety issue at any point, call "
+                 "report_safety_issue at once.\n- Every call must end with exactly one log tool call, "
+                 "even if incomplete (set call_completed false).")
+    return "\n\n".join(parts)
+
+
+def _caller_section(context, flows):
+    lines = [f"## The caller\n{context['name']} ({context['roles']})."]
+    if context.get("primary_kpi"):
+        lines.append(f"Primary KPI: {context['primary_kpi']}.")
+    if context.get("goal_90d"):
+        lines.append(f"90-day goal: {context['goal_90d']}.")
+    if context.get("coaching_line"):
+        lines.append(f"Today's strengths one-liner ({context['strength']}): {context['coaching_line']}")
+    if len(flows) > 1:
+        names = " or ".join(flow.name for flow in flows)
+        lines.append(f"Several check-ins fit now: ask first which one: {names}.")
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""The Ops line's voice tools: names, JSON schemas and argument aliases.
+
+The names and arguments of seed 001 (``get_tech_checkin_context``,
+``log_daily_checkin``) are kept so an assistant built from it works unchanged.
+"""
+
+# seed 001 argument name -> step key / check-in field
+SEED_001_ALIASES = {
+    "blocker_present": "blocker_flag",
+    "kpi_action_today": "kpi_action",
+    "focus_summary_5_words": "focus_summary",
+    "goal_action_today": "goal_action",
+}
+# seed 001 call types -> ours
+CALL_TYPE_ALIASES = {"daily_checkin": "am_checkin", "daily": "am_checkin"}
+ROLE_CALL_TYPES = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
+                   "dispatch_checkin", "accounting_checkin", "warehouse_checkin")
+
+
+def canonical_arguments(arguments):
+    """Rename seed-001 argument names to step keys; ours win when both are given."""
+    renamed = {}
+    for key, value in arguments.items():
+        target = SEED_001_ALIASES.get(key, key)
+        if key != target and target in arguments:
+            continue
+        renamed[target] = value
+    call_type = renamed.get("call_type")
+    if isinstance(call_type, str):
+        renamed["call_type"] = CALL_TYPE_ALIASES.get(call_type, call_type)
+    return renamed
+
+
+def _string(description):
+    return {"type": "string", "description": description}
+
+
+def _boolean(description):
+    return {"type": "boolean", "description": description}
+
+
+CHECKIN_PROPERTIES = {
+    "call_type": {"type": "string", "enum": ["daily_checkin", *ROLE_CALL_TYPES],
+                  "description": "daily_checkin (= am_checkin) for the AM pulse, ops_only after a "
+                                 "kill-switch, or the role check-in of the flow you ran."},
+    "ready_status": {"type": "string", "enum": ["ready", "not_ready"]},
+    "not_ready_reason": {"type": "string", "enum": ["sick", "family", "vehicle", "schedule", "other"]},
+    "energy_level": {"type": "integer", "minimum": 1, "maximum": 5},
+    "blocker_present": _boolean("Any blocker today."),
+    "blocker_note": _string("The blocker in one sentence."),
+    "primary_kpi": _string("The KPI focused on (code or name)."),
+    "kpi_action_today": _string("One measurable action today that moves the KPI."),
+    "coach_prompt_used": _string("The strengths one-liner you said."),
+    "focus_summary_5_words": _string("The caller's focus in five words or fewer."),
+    "goal_action_today": _string("One action today toward the 90-day goal."),
+    "commitment": _string("The micro-commitment the caller confirmed."),
+    "call_completed": _boolean("False when the caller hung up or ran out of time mid-flow."),
+    "duration_seconds": {"type": "integer", "minimum": 0},
+    "owner_constraint": _string("Owner: the single constraint limiting growth."),
+    "owner_mode": {"type": "string", "enum": ["creation", "reaction"]},
+    "avoided_decision": _string("Owner: one decision being avoided."),
+    "ops_work_today": _boolean("Owner: doing hands-on ops work today."),
+    "team_readiness": {"type": "integer", "minimum": 0, "maximum": 100},
+    "red_flag_note": _string("Red flags, off-track departments, overbooking, stockouts, unpaid invoices."),
+    "task_confirmed": _boolean("Staffing coverage / schedule lock / replenishment / owner summary confirmed."),
+    "coaching_answer": _string("The caller's answer to the role's coaching question."),
+    "variance_note": _string("Warehouse: stock variance to log."),
+}
+CLOSEOUT_PROPERTIES = {
+    "job_ref": _string("The job: its number or the customer's name."),
+    "diagnosis_done": _boolean("Diagnosis completed."),
+    "photos_uploaded": _boolean("Photos uploaded."),
+    "options_presented": _boolean("Options presented to the customer."),
+    "customer_understood": _boolean("Customer understanding confirmed."),
+    "follow_up_needed": _boolean("A follow-up is needed."),
+    "follow_up_note": _string("What follow-up, by when."),
+    "safety_issue": _boolean("A safety issue happened."),
+    "safety_note": _string("The safety issue."),
+}
+EOD_PROPERTIES = {
+    "eod_kpi_hit": {"type": "string", "enum": ["yes", "partly", "no"]},
+    "eod_did_well": _string("One thing done well today."),
+    "eod_improve": _string("One thing to improve tomorrow."),
+    "safety_issue": _boolean("A safety issue happened today."),
+    "safety_note": _string("The safety issue."),
+}
+
+TOOLS = {
+    "get_tech_checkin_context": (
+        "Returns the caller's name, roles, primary KPI, top strengths with today's coaching line, "
+        "90-day goal and WHY. Call it once at the start of a check-in.", {}, []),
+    "log_daily_checkin": (
+        "Logs the AM check-in, an ops-only check-in or a role check-in. Call it once, at the end.",
+        CHECKIN_PROPERTIES, ["call_type"]),
+    "log_job_closeout": (
+        "Logs a job close-out, updates the job and lists any missing checklist items.",
+        CLOSEOUT_PROPERTIES, ["job_ref"]),
+    "log_eod_closeout": ("Logs the end-of-day close-out.", EOD_PROPERTIES, ["eod_kpi_hit"]),
+    "report_safety_issue": (
+        "Reports a safety issue at once; the ops director and owner are alerted.",
+        {"safety_note": _string("What happened."), "job_ref": _string("The job, if any.")},
+        ["safety_note"]),
+    "verify_pin": (
+        "Checks the caller's employee PIN when the number is not recognised.",
+        {"pin": _string("The PIN the caller said, digits only."),
+         "name": _string("The caller's name, if they gave it.")}, ["pin"]),
+}
+
+
+def function_tools(server, names):
+    """Vapi ``function`` tool definitions for ``names``, all pointing at ``server``."""
+    tools = []
+    for name in names:
+        description, properties, required = TOOLS[name]
+        tools.append({
+            "type": "function",
+            "async": False,
+            "function": {"name": name, "description": description,
+                         "parameters": {"type": "object", "properties": properties,
+                                        "required": required}},
+            "server": server,
+        })
+    return tools

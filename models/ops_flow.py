@@ -1,0 +1,103 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..coach import flow as engine
+from .ops_checkin import CALL_TYPES
+
+# answers a step may store that are not ops.checkin fields (resolved by the tools)
+NON_FIELD_KEYS = {"job_ref"}
+
+
+class OpsFlow(models.Model):
+    """A call script for one call type and set of roles."""
+
+    _name = "ops.flow"
+    _description = "Ops line call flow"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Stable identifier; 'ops_only' is the kill-switch flow.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    call_type = fields.Selection(CALL_TYPES, required=True)
+    role_ids = fields.Many2many("ops.role", string="Roles")
+    window_start = fields.Float("Window from", default=0.0, help="Local hour the flow is offered from.")
+    window_end = fields.Float("Window to", default=24.0, help="Local hour the flow stops being offered.")
+    time_box_seconds = fields.Integer("Time box (s)", default=120)
+    kill_phrases = fields.Char(
+        default="skip, busy, ops only, not doing this",
+        help="Comma-separated phrases that switch the call to the ops-only flow.",
+    )
+    greeting = fields.Char(translate=True)
+    closing = fields.Char(translate=True)
+    step_ids = fields.One2many("ops.flow.step", "flow_id", string="Steps", copy=True)
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "A flow code must be unique."),
+        ("time_box_range", "CHECK(time_box_seconds BETWEEN 30 AND 600)",
+         "The time box is 30 to 600 seconds."),
+        ("window_range", "CHECK(window_start >= 0 AND window_start <= 24 AND window_end >= 0 "
+         "AND window_end <= 24)", "Window hours are between 0 and 24."),
+    ]
+
+    def _to_engine(self):
+        self.ensure_one()
+        phrases = tuple(p.strip() for p in (self.kill_phrases or "").split(",") if p.strip())
+        return engine.Flow(
+            code=self.code, name=self.name, call_type=self.call_type,
+            steps=tuple(step._to_engine() for step in self.step_ids.sorted("sequence")),
+            greeting=self.greeting or "", closing=self.closing or "", kill_phrases=phrases,
+            time_box_seconds=self.time_box_seconds, role_codes=tuple(self.role_ids.mapped("code")),
+            window=(self.window_start, self.window_end),
+        )
+
+
+class OpsFlowStep(models.Model):
+    _name = "ops.flow.step"
+    _description = "Ops line call flow step"
+    _order = "flow_id, sequence, id"
+
+    flow_id = fields.Many2one("ops.flow", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    key = fields.Char(required=True, help="The check-in field the answer fills.")
+    question = fields.Char(required=True, translate=True)
+    answer_type = fields.Selection(
+        [("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choice"), ("number", "Number"),
+         ("text", "Text"), ("short_text", "Five words or fewer")],
+        required=True, default="text",
+    )
+    choices = fields.Char(help="For choices: value:synonym,synonym|value2:… e.g. ready:yes,yeah|not_ready:no")
+    required = fields.Boolean(default=True)
+    condition_key = fields.Char("Ask only if", help="Key of an earlier step.")
+    condition_operator = fields.Selection(
+        [("eq", "equals"), ("ne", "differs from"), ("le", "is at most"), ("ge", "is at least"),
+         ("truthy", "is yes / set"), ("falsy", "is no / empty")],
+    )
+    condition_value = fields.Char()
+    reprompt = fields.Char(help="Said once when the answer is not measurable.", translate=True)
+
+    _sql_constraints = [("flow_key_uniq", "unique(flow_id, key)", "A flow asks each key once.")]
+
+    @api.constrains("key", "answer_type", "choices", "condition_key", "condition_operator")
+    def _check_step(self):
+        checkin_fields = self.env["ops.checkin"]._fields
+        for step in self:
+            if step.key not in checkin_fields and step.key not in NON_FIELD_KEYS:
+                raise ValidationError(self.env._("%(key)s is not a check-in field.", key=step.key))
+            if step.answer_type == "choice" and not engine.parse_choices(step.choices):
+                raise ValidationError(self.env._("Step %(key)s needs its choices.", key=step.key))
+            if bool(step.condition_key) != bool(step.condition_operator):
+                raise ValidationError(
+                    self.env._("Step %(key)s: a condition needs both a key and an operator.", key=step.key))
+
+    def _to_engine(self):
+        self.ensure_one()
+        condition = None
+        if self.condition_key:
+            condition = engine.Condition(self.condition_key, self.condition_operator,
+                                         self.condition_value or None)
+        return engine.Step(
+            key=self.key, question=self.question, answer_type=self.answer_type,
+            required=self.required, choices=engine.parse_choices(self.choices),
+            condition=condition, reprompt=self.reprompt or "",
+        )

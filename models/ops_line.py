@@ -1,0 +1,385 @@
+import datetime
+import logging
+
+import pytz
+
+from odoo import api, fields, models
+
+from ..coach import flow as engine
+from ..coach import identify, prompt, tools, vapi
+from ..coach.checkin_values import InvalidValue, missing_checklist_items
+
+_logger = logging.getLogger(__name__)
+LINE_USER = "ops_coach.user_ops_line"
+GENERIC_PIN_FAILURE = "I couldn't verify that PIN."
+CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_closeout"}
+CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout",
+                "log_eod_closeout", "report_safety_issue")
+JOB_DONE_STATE = "1_done"
+
+
+class OpsLine(models.AbstractModel):
+    """The Ops phone line: who is calling, which flow, and what their answers
+    write. Channel-agnostic; the Vapi adapter is ``_handle_vapi``."""
+
+    _name = "ops.line"
+    _description = "Ops line service"
+
+    # ------------------------------------------------------------ identity
+    @api.model
+    def _line_env(self):
+        """The environment webhooks run in: the Ops line's technical user, so
+        access rules apply and records are attributed to it (not superuser)."""
+        return self.env(user=self.env.ref(LINE_USER).id, su=False)
+
+    @api.model
+    def _profile_for_call(self, provider, call_id, caller_number):
+        """Caller ID first, else the identity a PIN proved earlier in this call."""
+        Number = self.env["ops.caller_number"]
+        region = self.env.company.country_id.code
+        profile = Number._profile_for_number(caller_number, region) if caller_number else Number.profile_id
+        if profile or not call_id:
+            return profile
+        verified = self.env["ops.call_event"].search(
+            [("provider", "=", provider), ("call_id", "=", call_id), ("employee_id", "!=", False),
+             ("outcome", "=", "processed")], limit=1)
+        return self.env["ops.tech_profile"].search([("employee_id", "=", verified.employee_id.id)], limit=1)
+
+    @api.model
+    def _local_now(self, employee, now=None):
+        now = now or fields.Datetime.now()
+        tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or "UTC")
+        return pytz.utc.localize(now).astimezone(tz)
+
+    @api.model
+    def _candidate_flows(self, profile, now=None):
+        """The flows of the caller's roles open at their local time; all of
+        their role flows when none is open."""
+        local = self._local_now(profile.employee_id, now)
+        hour = local.hour + local.minute / 60
+        flows = self.env["ops.flow"].search([("role_ids", "in", profile.role_ids.ids),
+                                             ("code", "!=", engine.OPS_ONLY)])
+        open_now = flows.filtered(lambda f: f._to_engine().in_window(hour))
+        return open_now or flows
+
+    @api.model
+    def _caller_context(self, profile, day=None):
+        employee = profile.employee_id
+        strengths = profile.coaching_lines()
+        today = day or self._local_now(employee).date()
+        strength = identify.strength_of_the_day(strengths, today)
+        kpi = profile.primary_kpi_ids[:1]
+        return {
+            "name": employee.name,
+            "first_name": (employee.name or "").split()[0] if employee.name else "",
+            "roles": ", ".join(profile.role_ids.mapped("name")),
+            "primary_kpi": kpi.name or "",
+            "primary_kpi_code": kpi.code or "",
+            "strength": strength[0] if strength else "",
+            "coaching_line": strength[1] if strength else "",
+            "top_strengths": [name for name, _line in strengths],
+            "goal_90d": profile.goal_90d or "",
+            "personal_why": profile.personal_why or "",
+        }
+
+    # ----------------------------------------------------------- assistant
+    @api.model
+    def _server(self):
+        """Where Vapi sends tool calls: this controller, with the shared secret."""
+        params = self.env["ir.config_parameter"].sudo()
+        base = params.get_param("ops_coach.public_url") or params.get_param("web.base.url")
+        server = {"url": base.rstrip("/") + "/ops_coach/vapi", "timeoutSeconds": 20}
+        credential = params.get_param("ops_coach.vapi_credential_id")
+        if credential:
+            server["credentialId"] = credential
+        else:
+            server["headers"] = {"X-Vapi-Secret": params.get_param("ops_coach.vapi_secret") or ""}
+        return server
+
+    @api.model
+    def _model_settings(self, system_text):
+        params = self.env["ir.config_parameter"].sudo()
+        return {
+            "provider": params.get_param("ops_coach.vapi_model_provider") or "openai",
+            "model": params.get_param("ops_coach.vapi_model") or "gpt-4o",
+            "messages": [{"role": "system", "content": system_text}],
+        }
+
+    @api.model
+    def _assistant_for(self, profile, flows):
+        context = self._caller_context(profile)
+        ops_only = self.env["ops.flow"].search([("code", "=", engine.OPS_ONLY)], limit=1)._to_engine()
+        engine_flows = [flow._to_engine() for flow in flows]
+        system_text = prompt.system_prompt(
+            context, engine_flows, ops_only, lambda call_type: CHECKIN_TOOL.get(call_type, "log_daily_checkin"))
+        first = prompt.fill(engine_flows[0].greeting, context) if len(engine_flows) == 1 else (
+            f"Hi {context['first_name']}, Ops line. Which one is it: "
+            + " or ".join(flow.name for flow in engine_flows) + "?")
+        longest = max(flow.time_box_seconds for flow in engine_flows)
+        return {"assistant": {
+            "name": "Ops Coach",
+            "firstMessage": first,
+            "model": dict(self._model_settings(system_text),
+                          tools=tools.function_tools(self._server(), CALLER_TOOLS)),
+            "maxDurationSeconds": max(180, longest + 60),
+            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
+            "server": self._server(),
+            "metadata": {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]},
+        }}
+
+    @api.model
+    def _pin_assistant(self):
+        """The same answer for an unknown and a withheld number: callers never
+        learn whether a number is on file."""
+        system_text = (prompt.TONE + "\n\nThe caller was not recognised by number. Ask for their "
+                       "employee PIN, then call verify_pin. If it is verified, call "
+                       "get_tech_checkin_context and run the check-in it describes; log it with "
+                       "log_daily_checkin. If not, apologise once, allow one more try, then end politely. "
+                       "Never say whether a number or a PIN exists.")
+        return {"assistant": {
+            "name": "Ops Coach (PIN)",
+            "firstMessage": "Ops line. I didn't recognise this number: what's your employee PIN?",
+            "model": dict(self._model_settings(system_text),
+                          tools=tools.function_tools(self._server(), ("verify_pin",) + CALLER_TOOLS)),
+            "maxDurationSeconds": 240,
+            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
+            "server": self._server(),
+        }}
+
+    # --------------------------------------------------------------- vapi
+    @api.model
+    def _handle_vapi(self, event, message):
+        """Answer one journaled Vapi message: ``(http_status, json_body)``."""
+        if message.type == "assistant-request":
+            return 200, self._vapi_assistant_request(event, message)
+        if message.type in ("tool-calls", "function-call"):
+            return 200, {"results": [self._vapi_tool_call(event, message, call)
+                                     for call in message.tool_calls]}
+        if message.type == "end-of-call-report":
+            self._end_of_call(event, message)
+        return 200, {}
+
+    @api.model
+    def _vapi_failure_answer(self, message, error):
+        if message.type in ("tool-calls", "function-call"):
+            text = "Sorry, that could not be saved right now; it is kept and will be retried."
+            return 200, {"results": [vapi.tool_result(call, error=text) for call in message.tool_calls]}
+        return 500, {"error": "processing failed; the event is journaled for replay"}
+
+    @api.model
+    def _vapi_assistant_request(self, event, message):
+        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+        if not profile:
+            return self._pin_assistant()
+        flows = self._candidate_flows(profile)
+        event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
+        return self._assistant_for(profile, flows)
+
+    @api.model
+    def _vapi_tool_call(self, event, message, call):
+        handler = getattr(self, f"_tool_{call.name}", None)
+        if call.name not in tools.TOOLS or handler is None:
+            return vapi.tool_result(call, error=f"unknown tool {call.name}")
+        if call.name == "verify_pin":
+            return vapi.tool_result(call, result=self._tool_verify_pin(event, message, call.arguments))
+        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+        if not profile:
+            return vapi.tool_result(call, error="caller not identified yet: ask for the PIN and call verify_pin")
+        event.employee_id = profile.employee_id
+        try:
+            with self.env.cr.savepoint():
+                result = handler(profile, event, message, tools.canonical_arguments(call.arguments))
+        except InvalidValue as error:
+            return vapi.tool_result(call, error=str(error))
+        return vapi.tool_result(call, result=result)
+
+    # -------------------------------------------------------------- tools
+    def _tool_get_tech_checkin_context(self, profile, event, message, arguments):
+        context = self._caller_context(profile)
+        flows = self._candidate_flows(profile)
+        return {
+            "name": context["name"], "roles": context["roles"], "primary_kpi": context["primary_kpi"],
+            "top_strengths": context["top_strengths"], "coaching_tip": context["coaching_line"],
+            "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
+            "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],
+        }
+
+    def _flow_for(self, profile, call_type):
+        flows = self.env["ops.flow"].search([("call_type", "=", call_type)])
+        mine = flows.filtered(lambda f: f.code == engine.OPS_ONLY or f.role_ids & profile.role_ids)
+        if not mine:
+            raise InvalidValue(f"call_type {call_type} is not a check-in of this caller's roles")
+        return mine[0]
+
+    def _validated(self, flow, arguments):
+        values, problems = engine.validate_arguments(flow._to_engine(), arguments)
+        if problems:
+            raise InvalidValue("; ".join(problems))
+        return values
+
+    def _write_checkin(self, profile, event, message, call_type, values):
+        """Create the call's check-in of ``call_type`` once; a repeat of the
+        same call (and job) is answered from the first."""
+        Checkin = self.env["ops.checkin"]
+        domain = [("provider", "=", "vapi"), ("provider_call_id", "=", message.call_id or event.call_id),
+                  ("call_type", "=", call_type), ("job_id", "=", values.get("job_id", False))]
+        existing = Checkin.search(domain, limit=1) if message.call_id else Checkin
+        if existing:
+            event.checkin_id = existing
+            return existing, False
+        employee = profile.employee_id
+        checkin = Checkin.create(dict(values, employee_id=employee.id, company_id=employee.company_id.id,
+                                      role_id=self._role_for(profile, call_type).id, call_type=call_type,
+                                      provider="vapi", provider_call_id=message.call_id or False,
+                                      start=message.started_at() or fields.Datetime.now()))
+        event.checkin_id = checkin
+        return checkin, True
+
+    def _role_for(self, profile, call_type):
+        flow_roles = self.env["ops.flow"].search([("call_type", "=", call_type)]).role_ids
+        return (profile.role_ids & flow_roles)[:1] or profile.role_ids[:1]
+
+    def _tool_log_daily_checkin(self, profile, event, message, arguments):
+        call_type = arguments.get("call_type") or "am_checkin"
+        if call_type not in tools.ROLE_CALL_TYPES:
+            raise InvalidValue("call_type must be one of: " + ", ".join(tools.ROLE_CALL_TYPES))
+        flow = self._flow_for(profile, call_type)
+        values = self._validated(flow, arguments)
+        values.update(self._extras(profile, arguments))
+        checkin, created = self._write_checkin(profile, event, message, call_type, values)
+        if not created:
+            return f"Already logged as {checkin.name}."
+        return f"Logged {checkin.name}." + (" Blocker noted for ops." if checkin.blocker_flag else "")
+
+    def _extras(self, profile, arguments):
+        """Optional fields outside the flow steps (seed 001's extras)."""
+        extras = {}
+        if arguments.get("primary_kpi"):
+            wanted = str(arguments["primary_kpi"]).strip().lower()
+            kpi = profile.primary_kpi_ids.filtered(
+                lambda k: wanted in (k.code.lower(), k.name.lower())) or profile.primary_kpi_ids[:1]
+            extras["primary_kpi_id"] = kpi[:1].id
+        elif profile.primary_kpi_ids:
+            extras["primary_kpi_id"] = profile.primary_kpi_ids[:1].id
+        if arguments.get("coach_prompt_used"):
+            extras["coach_prompt_used"] = str(arguments["coach_prompt_used"])[:500]
+        if arguments.get("call_completed") is False:
+            extras["completion_status"] = "partial"
+        duration = arguments.get("duration_seconds")
+        if isinstance(duration, int) and duration >= 0:
+            extras["duration_seconds"] = duration
+        return extras
+
+    def _find_job(self, profile, job_ref):
+        """A job by number, else by name among the caller's open tasks."""
+        Task = self.env["project.task"]
+        ref = str(job_ref or "").strip().lstrip("#")
+        if ref.isdigit():
+            job = Task.search([("id", "=", int(ref))], limit=1)
+        else:
+            domain = [("name", "ilike", ref), ("state", "not in", ("1_done", "1_canceled"))]
+            user = profile.employee_id.user_id
+            jobs = Task.search(domain + ([("user_ids", "in", user.ids)] if user else []), limit=2)
+            job = jobs if len(jobs) == 1 else Task
+            if len(jobs) > 1:
+                raise InvalidValue(f"more than one open job matches {ref!r}: ask for the job number")
+        if not job:
+            raise InvalidValue(f"no job found for {ref!r}: ask for the job number")
+        return job
+
+    def _tool_log_job_closeout(self, profile, event, message, arguments):
+        flow = self._flow_for(profile, "job_closeout")
+        values = self._validated(flow, arguments)
+        job = self._find_job(profile, values.pop("job_ref"))
+        values["job_id"] = job.id
+        checkin, created = self._write_checkin(profile, event, message, "job_closeout", values)
+        missing = missing_checklist_items({key: checkin[key] for key in (
+            "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")})
+        if created:
+            self._update_job(job, checkin, missing)
+        if missing:
+            return f"Logged {checkin.name} for {job.name}. Missing: " + ", ".join(missing) + "."
+        return f"Logged {checkin.name}. {job.name} is closed out."
+
+    def _update_job(self, job, checkin, missing):
+        lines = [f"Close-out {checkin.name} by {checkin.employee_id.name}."]
+        lines.append("Missing: " + ", ".join(missing) + "." if missing else "Checklist complete.")
+        if checkin.follow_up_needed:
+            lines.append(f"Follow-up: {checkin.follow_up_note or 'needed'}.")
+        # automated notes are authored by OdooBot: the line's user has no mailbox
+        job.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id)
+        if not missing and not checkin.follow_up_needed:
+            job.state = JOB_DONE_STATE
+
+    def _tool_log_eod_closeout(self, profile, event, message, arguments):
+        flow = self._flow_for(profile, "eod_closeout")
+        values = self._validated(flow, arguments)
+        checkin, created = self._write_checkin(profile, event, message, "eod_closeout", values)
+        return f"{'Logged' if created else 'Already logged as'} {checkin.name}."
+
+    def _tool_report_safety_issue(self, profile, event, message, arguments):
+        note = " ".join(str(arguments.get("safety_note") or "").split())
+        if not note:
+            raise InvalidValue("safety_note is required: what happened?")
+        values = {"safety_issue": True, "safety_note": note}
+        if arguments.get("job_ref"):
+            values["job_id"] = self._find_job(profile, arguments["job_ref"]).id
+        checkin, _created = self._write_checkin(profile, event, message, "safety_report", values)
+        return f"Safety issue recorded as {checkin.name}."
+
+    @api.model
+    def _tool_verify_pin(self, event, message, arguments):
+        number = message.caller_number or ""
+        failures = self.env["ops.call_event"].search(
+            [("pin_failed", "=", True), ("provider", "=", event.provider),
+             "|", ("call_id", "=", message.call_id or "-"), ("caller_number", "=", number or "-")])
+        now = fields.Datetime.now()
+        if identify.pin_locked(failures.mapped("create_date"), now):
+            event.pin_failed = True
+            return GENERIC_PIN_FAILURE + " Too many tries: please call back later."
+        employee = self._employee_for_pin(arguments.get("pin"), arguments.get("name"))
+        if not employee:
+            event.pin_failed = True
+            return GENERIC_PIN_FAILURE
+        event.employee_id = employee
+        return f"Verified. Hi {employee.name.split()[0]}."
+
+    @api.model
+    def _employee_for_pin(self, pin, name=None):
+        pin = "".join(ch for ch in str(pin or "") if ch.isdigit())
+        if not pin:
+            return self.env["hr.employee"]
+        # the PIN is an HR-officer field: read it as superuser, for this lookup only
+        candidates = self.env["hr.employee"].sudo().search([("pin", "=", pin)])
+        with_profile = self.env["ops.tech_profile"].search([("employee_id", "in", candidates.ids)])
+        employees = with_profile.employee_id
+        if len(employees) > 1 and name:
+            employees = employees.filtered(lambda e: str(name).lower() in e.name.lower())
+        return self.env["hr.employee"].browse(employees.ids) if len(employees) == 1 else self.env["hr.employee"]
+
+    # -------------------------------------------------------- end of call
+    @api.model
+    def _end_of_call(self, event, message):
+        """Store how the call ended on its check-ins; a call that logged none
+        still leaves one, marked incomplete."""
+        values = {"end_reason": message.ended_reason or False,
+                  "transcript": message.transcript or False, "summary": message.summary or False}
+        duration = message.duration_seconds()
+        if duration is not None:
+            values["duration_seconds"] = duration
+        checkins = self.env["ops.checkin"].search(
+            [("provider", "=", "vapi"), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
+        if checkins:
+            checkins.write(values)
+            event.checkin_id = checkins[:1]
+            return
+        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+        if not profile:
+            return  # an unidentified caller: the journal row is the record
+        event.employee_id = profile.employee_id
+        offered = self.env["ops.call_event"].search(
+            [("provider", "=", "vapi"), ("call_id", "=", message.call_id), ("flow_id", "!=", False)], limit=1)
+        call_type = offered.flow_id.call_type or "am_checkin"
+        values["completion_status"] = "incomplete"
+        checkin, _created = self._write_checkin(profile, event, message, call_type, values)
+        return checkin

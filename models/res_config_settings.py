@@ -1,0 +1,21 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    ops_coach_vapi_secret = fields.Char(
+        "Vapi secret", config_parameter="ops_coach.vapi_secret",
+        help="Sent by Vapi as X-Vapi-Secret or Authorization: Bearer on every request.",
+    )
+    ops_coach_vapi_credential_id = fields.Char(
+        "Vapi credential id", config_parameter="ops_coach.vapi_credential_id",
+        help="When set, generated tools reference this Vapi credential instead of sending the secret header.",
+    )
+    ops_coach_public_url = fields.Char(
+        "Public URL", config_parameter="ops_coach.public_url",
+        help="The address Vapi reaches this Odoo at, if not web.base.url.",
+    )
+    ops_coach_vapi_model_provider = fields.Char(
+        "LLM provider", config_parameter="ops_coach.vapi_model_provider", default="openai")
+    ops_coach_vapi_model = fields.Char("LLM model", config_parameter="ops_coach.vapi_model", default="gpt-4o")

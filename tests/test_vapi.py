@@ -1,0 +1,304 @@
+import json
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import OpsCoachCase
+
+SECRET = "test-secret-value"
+URL = "/ops_coach/vapi"
+CONTROLLER_LOG = "odoo.addons.ops_coach.controllers.vapi"
+JOURNAL_LOG = "odoo.addons.ops_coach.models.ops_call_event"
+
+
+def envelope(kind, call_id="call-1", number="+15125550191", **message):
+    call = {"id": call_id, "type": "inboundPhoneCall", "customer": {"number": number} if number else {}}
+    return {"message": dict({"type": kind, "call": call, "customer": call["customer"],
+                             "phoneNumber": {"id": "pn_1", "number": "+15550100000"}}, **message)}
+
+
+def tool_calls(*calls, call_id="call-1", number="+15125550191", as_string=False):
+    items = [{"id": tool_id, "type": "function",
+              "function": {"name": name, "arguments": json.dumps(args) if as_string else args}}
+             for tool_id, name, args in calls]
+    return envelope("tool-calls", call_id, number, toolCallList=items)
+
+
+AM_CHECKIN = {  # exactly the argument names of seed 001
+    "call_type": "daily_checkin", "ready_status": "ready", "energy_level": 4, "blocker_present": True,
+    "blocker_note": "Waiting on a capacitor", "primary_kpi": "tech_first_time_fix",
+    "kpi_action_today": "Test every capacitor before leaving", "coach_prompt_used": "Achiever line",
+    "focus_summary_5_words": "Zero callbacks on capacitors", "goal_action_today": "Read one chapter",
+    "commitment": "Photos on every job", "call_completed": True, "duration_seconds": 95,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestVapiWebhook(HttpCase, OpsCoachCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("ops_coach.vapi_secret", SECRET)
+        cls.profile_tech.write({"strength_line_ids": [
+            Command.create({"sequence": 1, "strength_id": cls.env.ref("ops_coach.strength_achiever").id})]})
+        cls.Event = cls.env["ops.call_event"]
+        cls.Checkin = cls.env["ops.checkin"]
+
+    def post(self, payload, headers=None, raw=None):
+        headers = {"Content-Type": "application/json", "X-Vapi-Secret": SECRET} if headers is None else headers
+        response = self.url_open(URL, data=raw if raw is not None else json.dumps(payload), headers=headers)
+        return response.status_code, response.json()
+
+    def checkins(self, call_id="call-1"):
+        return self.Checkin.search([("provider", "=", "vapi"), ("provider_call_id", "=", call_id)])
+
+    def last_event(self):
+        return self.Event.search([], limit=1)
+
+    # -------------------------------------------------------------- auth
+    @mute_logger(CONTROLLER_LOG)
+    def test_wrong_or_missing_secret_is_401_and_journaled_without_payload(self):
+        for headers in ({"X-Vapi-Secret": "nope"}, {"Authorization": "Bearer nope"}, {}):
+            status, body = self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN)),
+                                     headers=dict(headers, **{"Content-Type": "application/json"}))
+            self.assertEqual((status, body), (401, {"error": "unauthorized"}))
+            event = self.last_event()
+            self.assertEqual((event.outcome, event.http_status), ("unauthorized", 401))
+            self.assertFalse(event.payload)
+        self.assertFalse(self.checkins())
+
+    def test_bearer_token_is_accepted(self):
+        status, _body = self.post(envelope("status-update", status="in-progress"),
+                                  headers={"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"})
+        self.assertEqual(status, 200)
+
+    @mute_logger(CONTROLLER_LOG)
+    def test_no_secret_configured_refuses_everything(self):
+        self.env["ir.config_parameter"].set_param("ops_coach.vapi_secret", "")
+        status, _body = self.post(envelope("status-update"))
+        self.assertEqual(status, 401)
+
+    # ------------------------------------------------------- bad input
+    def test_malformed_json_is_400_and_journaled(self):
+        status, body = self.post(None, raw='{"message": {"type": ')
+        self.assertEqual(status, 400)
+        self.assertIn("not JSON", body["error"])
+        event = self.last_event()
+        self.assertEqual((event.outcome, event.payload), ("rejected", '{"message": {"type": '))
+
+    def test_body_over_2_mib_is_413_and_journaled(self):
+        big = json.dumps(envelope("status-update", padding="x" * (2 * 1024 * 1024)))
+        status, _body = self.post(None, raw=big)
+        self.assertEqual(status, 413)
+        event = self.last_event()
+        self.assertEqual((event.outcome, event.http_status), ("rejected", 413))
+        self.assertEqual(event.payload_size, len(big))
+
+    def test_not_a_vapi_message_is_400(self):
+        status, body = self.post({"hello": "world"})
+        self.assertEqual(status, 400)
+        self.assertIn('"message"', body["error"])
+
+    # ------------------------------------------------- assistant-request
+    def test_known_caller_gets_their_role_flow_and_tools(self):
+        status, body = self.post(envelope("assistant-request", number="+1 (512) 555-0191"))
+        self.assertEqual(status, 200)
+        assistant = body["assistant"]
+        system = assistant["model"]["messages"][0]["content"]
+        self.assertIn("Tech T (Technician)", system)
+        self.assertIn("support, not surveillance", system)
+        self.assertIn(self.env.ref("ops_coach.strength_achiever").coaching_prompt, system)
+        self.assertIn("Kill switch", system)
+        self.assertIn("Energy today, one to five?", system)
+        names = [tool["function"]["name"] for tool in assistant["model"]["tools"]]
+        self.assertIn("log_daily_checkin", names)
+        self.assertNotIn("verify_pin", names)
+        self.assertTrue(assistant["server"]["url"].endswith(URL))
+        event = self.last_event()
+        self.assertEqual((event.employee_id, event.outcome), (self.emp_tech, "processed"))
+
+    def test_editing_a_step_changes_what_the_next_caller_is_asked(self):
+        step = self.env.ref("ops_coach.flow_tech_am_step_energy_level")
+        step.question = "How charged is your battery, one to five?"
+        _status, body = self.post(envelope("assistant-request"))
+        self.assertIn("How charged is your battery", body["assistant"]["model"]["messages"][0]["content"])
+
+    def test_unknown_and_withheld_numbers_get_the_same_pin_assistant(self):
+        _s, unknown = self.post(envelope("assistant-request", number="+15125550999"))
+        _s, withheld = self.post(envelope("assistant-request", number=None))
+        self.assertEqual(unknown, withheld)
+        self.assertIn("PIN", unknown["assistant"]["firstMessage"])
+        self.assertIn("verify_pin", [t["function"]["name"] for t in unknown["assistant"]["model"]["tools"]])
+
+    # --------------------------------------------------------- tool-calls
+    def test_context_tool_returns_the_profile(self):
+        _s, body = self.post(tool_calls(("ctx", "get_tech_checkin_context", {}), as_string=True))
+        result = body["results"][0]
+        self.assertEqual(result["toolCallId"], "ctx")
+        context = json.loads(result["result"])
+        self.assertEqual(context["name"], "Tech T")
+        self.assertEqual(context["primary_kpi"], self.role_tech.kpi_ids[0].name)
+        self.assertEqual(context["top_strengths"], ["Achiever"])
+
+    def test_seed_001_checkin_lands_in_the_database(self):
+        status, body = self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN)))
+        self.assertEqual(status, 200)
+        self.assertTrue(body["results"][0]["result"].startswith("Logged OPS/"))
+        checkin = self.checkins()
+        self.assertEqual(len(checkin), 1)
+        self.assertRecordValues(checkin, [{
+            "employee_id": self.emp_tech.id, "call_type": "am_checkin", "role_id": self.role_tech.id,
+            "ready_status": "ready", "energy_level": 4, "blocker_flag": True,
+            "blocker_note": "Waiting on a capacitor", "kpi_action": "Test every capacitor before leaving",
+            "focus_summary": "Zero callbacks on capacitors", "goal_action": "Read one chapter",
+            "commitment": "Photos on every job", "duration_seconds": 95, "completion_status": "complete",
+            "primary_kpi_id": self.kpi_ftf.id, "coach_prompt_used": "Achiever line",
+        }])
+        self.assertEqual(checkin.create_uid, self.env.ref("ops_coach.user_ops_line"))
+
+    def test_invalid_argument_comes_back_speakable_and_writes_nothing(self):
+        _s, body = self.post(tool_calls(("t1", "log_daily_checkin", dict(AM_CHECKIN, energy_level=7))))
+        self.assertEqual(body["results"][0], {"name": "log_daily_checkin", "toolCallId": "t1",
+                                              "error": "energy must be 1 to 5, got 7"})
+        _s, body = self.post(tool_calls(("t2", "log_daily_checkin",
+                                         {"call_type": "daily_checkin", "ready_status": "not_ready"})))
+        self.assertEqual(body["results"][0]["error"], "not_ready_reason is required")
+        self.assertFalse(self.checkins())
+
+    def test_repeated_delivery_changes_nothing(self):
+        payload = tool_calls(("t1", "log_daily_checkin", AM_CHECKIN))
+        first = self.post(payload)
+        second = self.post(payload)
+        self.assertEqual(first, second)
+        self.assertEqual(len(self.checkins()), 1)
+        self.assertEqual(self.last_event().outcome, "duplicate")
+        # a retry under a new tool call id is still one check-in for the call
+        _s, body = self.post(tool_calls(("t9", "log_daily_checkin", AM_CHECKIN)))
+        self.assertIn("Already logged", body["results"][0]["result"])
+        self.assertEqual(len(self.checkins()), 1)
+
+    def test_ops_only_checkin(self):
+        _s, body = self.post(tool_calls(("t1", "log_daily_checkin", {
+            "call_type": "ops_only", "ready_status": "not_ready", "not_ready_reason": "sick",
+            "blocker_present": False})))
+        self.assertIn("Logged", body["results"][0]["result"])
+        self.assertRecordValues(self.checkins(), [{"call_type": "ops_only", "not_ready_reason": "sick",
+                                                   "energy_level": 0}])
+
+    def test_job_closeout_updates_the_job_and_lists_missing_items(self):
+        project = self.env["project.project"].create({"name": "Service jobs"})
+        job = self.env["project.task"].create({"name": "Smith AC no cooling", "project_id": project.id,
+                                               "user_ids": [Command.set(self.user_tech.ids)]})
+        _s, body = self.post(tool_calls(("j1", "log_job_closeout", {
+            "job_ref": "smith ac", "diagnosis_done": True, "photos_uploaded": False, "options_presented": True,
+            "customer_understood": True, "follow_up_needed": False})))
+        result = body["results"][0]["result"]
+        self.assertIn("Missing: photos uploaded.", result)
+        checkin = self.checkins()
+        self.assertEqual((checkin.job_id, checkin.missed_steps), (job, "photos uploaded"))
+        self.assertIn("Missing: photos uploaded.", job.message_ids[0].body)
+        self.assertNotEqual(job.state, "1_done")
+        # a second job in the same call, checklist complete: the job is done
+        other = self.env["project.task"].create({"name": "Jones heat pump", "project_id": project.id})
+        _s, body = self.post(tool_calls(("j2", "log_job_closeout", dict.fromkeys(
+            ["diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"], True),
+            )))
+        self.assertIn("job_ref is required", body["results"][0]["error"])
+        _s, body = self.post(tool_calls(("j3", "log_job_closeout", dict(dict.fromkeys(
+            ["diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"], True),
+            job_ref=f"#{other.id}", follow_up_needed=False))))
+        self.assertIn("closed out", body["results"][0]["result"])
+        self.assertEqual(other.state, "1_done")
+        self.assertEqual(len(self.checkins()), 2)
+
+    def test_unknown_job_is_a_speakable_error(self):
+        _s, body = self.post(tool_calls(("j1", "log_job_closeout", {
+            "job_ref": "nonexistent customer", "diagnosis_done": True, "photos_uploaded": True,
+            "options_presented": True, "customer_understood": True, "follow_up_needed": False})))
+        self.assertIn("no job found", body["results"][0]["error"])
+        self.assertFalse(self.checkins())
+
+    def test_eod_closeout_and_safety_report(self):
+        _s, body = self.post(tool_calls(
+            ("e1", "log_eod_closeout", {"eod_kpi_hit": "partly", "eod_did_well": "Clear options",
+                                        "eod_improve": "Start notes earlier", "safety_issue": False}),
+            ("s1", "report_safety_issue", {"safety_note": "Frayed cord on the vacuum pump"})))
+        self.assertEqual([r["toolCallId"] for r in body["results"]], ["e1", "s1"])
+        self.assertEqual(sorted(self.checkins().mapped("call_type")), ["eod_closeout", "safety_report"])
+        safety = self.checkins().filtered("safety_issue")
+        self.assertEqual(safety.safety_note, "Frayed cord on the vacuum pump")
+
+    def test_unknown_tool_and_flattened_items(self):
+        payload = envelope("tool-calls", toolCallList=[
+            {"id": "x1", "name": "get_tech_checkin_context", "parameters": {}},
+            {"id": "x2", "type": "function", "function": {"name": "drop_tables", "arguments": {}}}])
+        _s, body = self.post(payload)
+        self.assertIn("Tech T", body["results"][0]["result"])
+        self.assertEqual(body["results"][1]["error"], "unknown tool drop_tables")
+
+    # ---------------------------------------------------------------- PIN
+    def test_pin_identifies_a_withheld_caller_for_the_rest_of_the_call(self):
+        self.emp_tech.pin = "4321"
+        _s, body = self.post(tool_calls(("p1", "verify_pin", {"pin": "4321"}), number=None, call_id="call-pin"))
+        self.assertEqual(body["results"][0]["result"], "Verified. Hi Tech.")
+        _s, body = self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN), number=None, call_id="call-pin"))
+        self.assertIn("Logged", body["results"][0]["result"])
+        self.assertEqual(self.checkins("call-pin").employee_id, self.emp_tech)
+
+    def test_wrong_pins_lock_out_and_never_reveal_anything(self):
+        self.emp_tech.pin = "4321"
+        answers = []
+        for n, pin in enumerate(["1111", "2222", "3333", "4321"]):
+            _s, body = self.post(tool_calls((f"p{n}", "verify_pin", {"pin": pin}), number=None, call_id="call-x"))
+            answers.append(body["results"][0]["result"])
+        self.assertEqual(answers[:3], ["I couldn't verify that PIN."] * 3)
+        self.assertIn("Too many tries", answers[3], "the right PIN is refused once locked out")
+        _s, body = self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN), number=None, call_id="call-x"))
+        self.assertIn("not identified", body["results"][0]["error"])
+
+    # ------------------------------------------------------- end of call
+    def test_end_of_call_report_completes_the_checkin(self):
+        self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN)))
+        report = envelope("end-of-call-report", endedReason="customer-ended-call",
+                          startedAt="2026-11-21T10:00:01.500Z", endedAt="2026-11-21T10:02:07.900Z",
+                          analysis={"summary": "Energy 4, capacitor blocker", "structuredData": {}},
+                          artifact={"transcript": "AI: Morning\nUser: Four", "messages": []})
+        status, body = self.post(report)
+        self.assertEqual((status, body), (200, {}))
+        self.assertRecordValues(self.checkins(), [{
+            "end_reason": "customer-ended-call", "duration_seconds": 126,
+            "summary": "Energy 4, capacitor blocker", "transcript": "AI: Morning\nUser: Four"}])
+        self.post(report)
+        self.assertEqual(self.last_event().outcome, "duplicate")
+
+    def test_call_without_a_logged_checkin_still_leaves_one_marked_incomplete(self):
+        self.post(envelope("assistant-request", call_id="call-hangup"))
+        self.post(envelope("end-of-call-report", call_id="call-hangup", endedReason="silence-timed-out",
+                           analysis={}, artifact={}))
+        checkin = self.checkins("call-hangup")
+        self.assertEqual(len(checkin), 1)
+        self.assertEqual((checkin.completion_status, checkin.end_reason, checkin.employee_id),
+                         ("incomplete", "silence-timed-out", self.emp_tech))
+
+    def test_other_message_types_are_acknowledged(self):
+        for kind in ("status-update", "conversation-update", "speech-update", "hang"):
+            self.assertEqual(self.post(envelope(kind)), (200, {}))
+
+    # ------------------------------------------------------ failure, replay
+    def test_failure_leaves_a_replayable_record(self):
+        Line = type(self.env["ops.line"])
+        with patch.object(Line, "_tool_log_eod_closeout", side_effect=RuntimeError("database hiccup")), \
+                mute_logger(JOURNAL_LOG):
+            status, body = self.post(tool_calls(("e1", "log_eod_closeout", {
+                "eod_kpi_hit": "yes", "eod_did_well": "a", "eod_improve": "b", "safety_issue": False})))
+        self.assertEqual(status, 200)
+        self.assertIn("kept and will be retried", body["results"][0]["error"])
+        event = self.last_event()
+        self.assertEqual(event.outcome, "failed")
+        self.assertIn("database hiccup", event.error)
+        self.assertFalse(self.checkins())
+        event.action_replay()
+        self.assertEqual((event.outcome, event.replay_count), ("processed", 1))
+        self.assertEqual(self.checkins().call_type, "eod_closeout")
