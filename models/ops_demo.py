@@ -39,6 +39,8 @@ class OpsCoachDemo(models.AbstractModel):
         today = fields.Date.context_today(self)
         workdays = [today - datetime.timedelta(days=n) for n in range(DEMO_DAYS, -1, -1)]
         workdays = [day for day in workdays if day.weekday() < 5]
+        for profile in profiles.filtered(lambda p: not p.goal_progress):
+            profile.goal_progress = rng.randint(20, 75)
         checkins = self._demo_checkins(rng, profiles, workdays)
         self._demo_kpi_values(rng, profiles, today)
         self._demo_escalations(checkins)
