@@ -13,3 +13,7 @@ from . import ops_flow
 from . import ops_call_event
 from . import ops_line
 from . import res_config_settings
+from . import ops_workdays
+from . import ops_weekly_summary
+from . import ops_weekly_report
+from . import ops_system_kpi

@@ -200,4 +200,23 @@ class OpsCheckin(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("ops.checkin") or "/"
-        return super().create(vals_list)
+        checkins = super().create(vals_list)
+        if not self.env.context.get("ops_coach_skip_rules"):
+            self.env["ops.escalation_rule"]._apply_checkin_rules(checkins)
+        return checkins
+
+    def _evidence_line(self):
+        """One line a manager reads in an alert: what this call said."""
+        self.ensure_one()
+        parts = [dict(self._fields["call_type"].selection).get(self.call_type)]
+        if self.energy_level:
+            parts.append(f"energy {self.energy_level}")
+        if self.not_ready_reason:
+            parts.append(f"not ready ({self.not_ready_reason})")
+        if self.blocker_note:
+            parts.append(f"blocker: {self.blocker_note}")
+        if self.safety_note:
+            parts.append(f"safety: {self.safety_note}")
+        if self.missed_steps:
+            parts.append(f"missed: {self.missed_steps}")
+        return ", ".join(p for p in parts if p)

@@ -41,15 +41,24 @@ class OpsCoachDemo(models.AbstractModel):
         workdays = [day for day in workdays if day.weekday() < 5]
         for profile in profiles.filtered(lambda p: not p.goal_progress):
             profile.goal_progress = rng.randint(20, 75)
-        checkins = self._demo_checkins(rng, profiles, workdays)
         self._demo_kpi_values(rng, profiles, today)
-        self._demo_escalations(checkins)
+        self._demo_checkins(rng, profiles, workdays, today)
+        # the rules, not a script, decide which alerts the demo shows
+        self.env["ops.escalation_rule"]._cron_daily()
+        self._demo_acknowledge()
+        self.env["ops.weekly_summary"]._cron_weekly()
+        for days_ago in range(7, 0, -1):
+            self.env["ops.system_kpi"]._cron_compute(today - datetime.timedelta(days=days_ago))
 
-    def _demo_checkins(self, rng, profiles, workdays):
+    def _demo_checkins(self, rng, profiles, workdays, today):
+        """History older than a week is loaded quietly; the last week's calls
+        run through the check-in rules as live calls would."""
         project = self.env.ref("ops_coach.demo_project_jobs")
         low_energy = self.env.ref(LOW_ENERGY_TECH)
-        vals_list = []
+        quiet_until = today - datetime.timedelta(days=7)
+        history, last_week = [], []
         for day in workdays:
+            vals_list = history if day < quiet_until else last_week
             recent = day >= workdays[-3]
             for profile in profiles:
                 roles = profile.role_ids
@@ -59,7 +68,8 @@ class OpsCoachDemo(models.AbstractModel):
                     )
                 else:
                     vals_list += self._demo_office_day(rng, profile, day)
-        return self.env["ops.checkin"].create(vals_list)
+        Checkin = self.env["ops.checkin"]
+        return Checkin.with_context(ops_coach_skip_rules=True).create(history) | Checkin.create(last_week)
 
     def _at(self, day, hour, minute):
         # demo times are written in UTC; the demo people work in America/Chicago (UTC-5/-6)
@@ -71,11 +81,11 @@ class OpsCoachDemo(models.AbstractModel):
         kpi = profile.primary_kpi_ids[:1]
         base = {"employee_id": employee.id, "role_id": role.id, "company_id": employee.company_id.id,
                 "provider": "vapi", "primary_kpi_id": kpi.id}
-        if rng.random() < 0.05:
+        if not low and rng.random() < 0.05:
             return [dict(base, call_type="ops_only", start=self._at(day, 6, rng.randint(30, 59)),
                          duration_seconds=rng.randint(25, 50), ready_status="not_ready",
                          not_ready_reason=rng.choice(["sick", "vehicle", "family"]))]
-        blocker = rng.random() < 0.12
+        blocker = rng.random() < 0.05
         strength = profile.strength_line_ids[:1].strength_id
         am = dict(
             base, call_type="am_checkin", start=self._at(day, 6, rng.randint(30, 59)),
@@ -90,7 +100,7 @@ class OpsCoachDemo(models.AbstractModel):
             "name": f"{employee.name.split()[0]}: {rng.choice(['No cooling', 'Tune-up', 'Water heater', 'Install'])}",
             "project_id": project.id,
         })
-        checklist = {key: rng.random() > 0.08 for key in
+        checklist = {key: rng.random() > 0.02 for key in
                      ("diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")}
         closeout = dict(base, call_type="job_closeout", start=self._at(day, 11, rng.randint(0, 59)),
                         duration_seconds=rng.randint(45, 100), job_id=job.id,
@@ -126,25 +136,17 @@ class OpsCoachDemo(models.AbstractModel):
                 for n in range(6, 0, -1):
                     if profile.employee_id == declining and kpi.code == "tech_first_time_fix":
                         value = 94 - 4 * max(0, 4 - n)  # flat, then down three periods
-                    else:
-                        value = round(target * rng.uniform(0.9, 1.08), 1)
+                    else:  # wobbles up and down around a level: noise, not a decline
+                        level = target * (0.97 + 0.06 * ((profile.id * 7 + kpi.id) % 5) / 4)
+                        value = round(level * (1.015 if n % 2 else 0.985), 1)
                     vals_list.append({"employee_id": profile.employee_id.id, "kpi_id": kpi.id,
                                       "period_start": today - datetime.timedelta(days=step * n),
                                       "value": value})
         self.env["ops.kpi.value"].create(vals_list)
 
-    def _demo_escalations(self, checkins):
-        Escalation = self.env["ops.escalation"]
-        low = checkins.filtered(lambda c: c.employee_id == self.env.ref(LOW_ENERGY_TECH) and c.low_energy)
+    def _demo_acknowledge(self):
+        """Sam has already acknowledged Maya's KPI alert: the demo shows both states."""
         maya = self.env.ref(DECLINING_KPI_TECH)
-        blocker = checkins.filtered("blocker_flag")[-1:]
-        Escalation.create([
-            {"employee_id": low.employee_id.id, "rule_id": self.env.ref("ops_coach.rule_low_energy").id,
-             "checkin_ids": [fields.Command.set(low.ids)], "priority": "1",
-             "reason": f"Energy 2 on {len(low)} workdays in a row."},
-            {"employee_id": maya.id, "rule_id": self.env.ref("ops_coach.rule_kpi_decline").id,
-             "reason": "First-time fix rate down three weeks in a row: 94 → 90 → 86 → 82."},
-            {"employee_id": blocker.employee_id.id, "rule_id": self.env.ref("ops_coach.rule_blocker").id,
-             "checkin_ids": [fields.Command.set(blocker.ids)], "reason": blocker.blocker_note or "Blocker"},
-        ])
-        Escalation.search([("employee_id", "=", maya.id)]).action_acknowledge()
+        self.env["ops.escalation"].search([("employee_id", "=", maya.id), ("state", "=", "new"),
+                                           ("kind", "=", "kpi_decline")]).with_user(
+            self.env.ref("ops_coach.demo_user_manager")).action_acknowledge()

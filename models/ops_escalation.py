@@ -1,7 +1,15 @@
+import datetime
+
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..coach import rules as rule_logic
 from .ops_escalation_rule import PRIORITIES
+
+LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
+MAX_LEVEL = 3
 
 
 class OpsEscalation(models.Model):
@@ -49,6 +57,109 @@ class OpsEscalation(models.Model):
     def _compute_name(self):
         for alert in self:
             alert.name = f"{alert.rule_id.name or ''}: {alert.employee_id.name or ''}"
+
+    # ------------------------------------------------------------- raising
+    @api.model
+    def _raise_alerts(self, candidates):
+        """Turn rule hits into alerts, once: a hit whose rule and employee
+        already have an open alert adds its evidence there; one inside the
+        rule's cooldown after a closed alert is dropped.
+
+        ``candidates``: dicts with rule, employee, reason and optional
+        checkins / kpi_values recordsets. Returns the alerts created.
+        """
+        if not candidates:
+            return self.browse()
+        rules = self.env["ops.escalation_rule"].union(*[c["rule"] for c in candidates])
+        employees = self.env["hr.employee"].union(*[c["employee"] for c in candidates])
+        pair = lambda alert_rule, employee: (alert_rule.id, employee.id)  # noqa: E731
+        scope = [("rule_id", "in", rules.ids), ("employee_id", "in", employees.ids)]
+        open_alerts = {pair(a.rule_id, a.employee_id): a
+                       for a in self.search(scope + [("state", "in", ("new", "acknowledged"))])}
+        closed = {pair(r, e): last for r, e, last in self._read_group(
+            scope + [("state", "in", ("resolved", "dismissed"))], ["rule_id", "employee_id"],
+            ["resolved_date:max"])}
+        now = fields.Datetime.now()
+        to_create, seen = [], set()
+        for candidate in candidates:
+            key = pair(candidate["rule"], candidate["employee"])
+            if key in open_alerts:
+                open_alerts[key]._add_evidence(candidate)
+            elif key not in seen and not rule_logic.in_cooldown(
+                    closed.get(key), candidate["rule"].cooldown_days, now):
+                seen.add(key)
+                to_create.append(candidate)
+        alerts = self.create([self._alert_values(c, now) for c in to_create])
+        alerts._notify(level=1)
+        return alerts
+
+    @api.model
+    def _alert_values(self, candidate, now):
+        rule = candidate["rule"]
+        employee = candidate["employee"]
+        return {
+            "employee_id": employee.id, "company_id": employee.company_id.id, "rule_id": rule.id,
+            "reason": candidate["reason"], "priority": rule.priority,
+            "checkin_ids": [fields.Command.set(candidate.get("checkins", self.env["ops.checkin"]).ids)],
+            "kpi_value_ids": [fields.Command.set(candidate.get("kpi_values", self.env["ops.kpi.value"]).ids)],
+            "ack_deadline": now + datetime.timedelta(hours=rule.ack_deadline_hours or 24),
+        }
+
+    def _add_evidence(self, candidate):
+        new_checkins = candidate.get("checkins", self.env["ops.checkin"]) - self.checkin_ids
+        new_values = candidate.get("kpi_values", self.env["ops.kpi.value"]) - self.kpi_value_ids
+        if not (new_checkins or new_values):
+            return
+        self.write({"checkin_ids": [fields.Command.link(c.id) for c in new_checkins],
+                    "kpi_value_ids": [fields.Command.link(v.id) for v in new_values]})
+        self.message_post(body=Markup("<p>%s</p>%s") % (candidate["reason"], self._evidence_html(
+            new_checkins, new_values)), subtype_xmlid="mail.mt_note")
+
+    @staticmethod
+    def _evidence_html(checkins, kpi_values):
+        items = [Markup("<li>%s %s: %s</li>") % (c.name, c.checkin_date or "", c._evidence_line())
+                 for c in checkins]
+        items += [Markup("<li>%s %s: %s</li>") % (v.kpi_id.name, v.period_start, v.value) for v in kpi_values]
+        return Markup("<ul>%s</ul>") % Markup("").join(items) if items else Markup("")
+
+    def _notify(self, level):
+        """One to-do per recipient and a chatter note with the evidence."""
+        activities = []
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        bodies = {}
+        for alert in self:
+            users = alert.rule_id._recipient_users(alert.employee_id, level)
+            deadline = fields.Date.context_today(self, alert.ack_deadline)
+            activities += [{
+                "res_model_id": model_id, "res_id": alert.id, "activity_type_id": todo.id,
+                "user_id": user.id, "summary": alert.name, "note": escape(alert.reason),
+                "date_deadline": deadline, "automated": True,
+            } for user in users]
+            names = ", ".join(users.mapped("name")) or "nobody with a user account"
+            bodies[alert.id] = (Markup("<p>%s</p><p>Alerted %s (%s).</p>%s") % (
+                alert.reason, names, LEVEL_NAMES[level],
+                self._evidence_html(alert.checkin_ids, alert.kpi_value_ids)))
+        if activities:
+            self.env["mail.activity"].create(activities)
+        if bodies:
+            self._message_log_batch(bodies=bodies, author_id=self.env.ref("base.partner_root").id)
+
+    @api.model
+    def _cron_reescalate(self):
+        """Alerts nobody acknowledged in time go one level up, once per level."""
+        overdue = self.search([("state", "=", "new"), ("ack_deadline", "<", fields.Datetime.now()),
+                               ("level", "<", MAX_LEVEL)])
+        for level in range(2, MAX_LEVEL + 1):
+            batch = overdue.filtered(lambda a, lv=level: a.level == lv - 1)
+            if not batch:
+                continue
+            now = fields.Datetime.now()
+            for alert in batch:
+                alert.write({"level": level, "ack_deadline": now + datetime.timedelta(
+                    hours=alert.rule_id.ack_deadline_hours or 24)})
+            batch._notify(level=level)
+        return overdue
 
     def _ensure_state(self, allowed, action):
         for alert in self:

@@ -1,5 +1,11 @@
+import datetime
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..coach import rules as rule_logic
 
 RULE_KINDS = [
     ("low_energy_streak", "Low energy streak"),
@@ -82,3 +88,172 @@ class OpsEscalationRule(models.Model):
                     self.env._("Rule %(rule)s alerts nobody: pick at least one recipient.",
                                rule=rule.name)
                 )
+
+    # ---------------------------------------------------------- recipients
+    @api.model
+    def _role_users(self, role_code, company):
+        profiles = self.env["ops.tech_profile"].search(
+            [("role_ids.code", "=", role_code), ("company_id", "=", company.id), ("user_id", "!=", False)])
+        return profiles.user_id
+
+    def _recipient_users(self, employee, level=1):
+        """Level 1: the rule's recipients. Level 2 the ops director, level 3
+        the owner. Nobody found at a level falls through to the next one."""
+        self.ensure_one()
+        company = employee.company_id
+        users = self.env["res.users"]
+        if level == 1:
+            if self.notify_manager:
+                users |= employee.parent_id.user_id
+            if self.notify_dispatch:
+                users |= self._role_users("dispatch", company)
+            if self.notify_ops_director:
+                users |= self._role_users("ops_director", company)
+            if self.notify_owner:
+                users |= self._role_users("owner", company)
+            users |= self.notify_user_ids
+        elif level == 2:
+            users = self._role_users("ops_director", company)
+        else:
+            users = self._role_users("owner", company)
+        users -= employee.user_id  # nobody is asked to handle an alert about themselves
+        if not users and level < 3:
+            return self._recipient_users(employee, level + 1)
+        return users
+
+    # ------------------------------------------------- rules on a check-in
+    @api.model
+    def _apply_checkin_rules(self, checkins):
+        """Safety, blocker, attendance and missed steps fire as the call is logged."""
+        rules = self.search([("trigger", "=", "checkin")])
+        candidates = []
+        for checkin in checkins:
+            for rule in rules.filtered(lambda r, c=checkin: not r.company_id or r.company_id == c.company_id):
+                reason = rule._checkin_reason(checkin)
+                if reason:
+                    candidates.append({"rule": rule, "employee": checkin.employee_id,
+                                       "reason": reason, "checkins": checkin})
+        return self.env["ops.escalation"]._raise_alerts(candidates)
+
+    def _checkin_reason(self, checkin):
+        """Why this rule fires on ``checkin``, or ``None``."""
+        name = checkin.employee_id.name
+        if self.kind == "safety_issue" and checkin.safety_issue:
+            return f"Safety issue reported by {name}: {checkin.safety_note or 'no details'}"
+        if self.kind == "blocker" and checkin.blocker_flag and checkin.blocker_note:
+            return f"{name} is blocked: {checkin.blocker_note}"
+        reasons = [r.strip() for r in (self.not_ready_reasons or "").split(",") if r.strip()]
+        if self.kind == "attendance" and checkin.ready_status == "not_ready" and checkin.not_ready_reason in reasons:
+            return f"{name} is not ready today ({checkin.not_ready_reason})."
+        if self.kind == "missed_steps" and checkin.call_type == "job_closeout" and checkin.missed_steps:
+            return f"{name} closed out {checkin.job_id.name or 'a job'} missing: {checkin.missed_steps}."
+        return None
+
+    # ------------------------------------------------------- daily rules
+    @api.model
+    def _cron_daily(self):
+        """Evaluate every daily rule over its window, then re-escalate overdue alerts."""
+        created = self.env["ops.escalation"]
+        for rule in self.search([("trigger", "=", "daily")]):
+            candidates = getattr(rule, f"_evaluate_{rule.kind}")()
+            created |= self.env["ops.escalation"]._raise_alerts(candidates)
+        self.env["ops.escalation"]._cron_reescalate()
+        return created
+
+    def _today(self):
+        return fields.Date.context_today(self)
+
+    def _scope_domain(self, field="employee_id"):
+        return [(f"{field}.company_id", "=", self.company_id.id)] if self.company_id else []
+
+    def _evaluate_low_energy_streak(self):
+        today = self._today()
+        start = today - datetime.timedelta(days=self.window_days)
+        rows = self.env["ops.checkin"]._read_group(
+            [("checkin_date", ">=", start), ("checkin_date", "<=", today), ("energy_level", ">", 0)]
+            + self._scope_domain(), ["employee_id", "checkin_date:day"], ["energy_level:min", "id:array_agg"])
+        readings, checkin_ids = {}, {}
+        for employee, day, energy, ids in rows:
+            readings.setdefault(employee, {})[day] = energy
+            checkin_ids.setdefault(employee, {})[day] = ids
+        # only people whose latest reading is low can be on a streak
+        suspects = self.env["hr.employee"].union(*[
+            e for e, days in readings.items() if days[max(days)] <= self.threshold_value] or [self.env["hr.employee"]])
+        workdays = self.env["ops.workdays"]._workdays(suspects, start, today)
+        candidates = []
+        for employee in suspects:
+            streak = rule_logic.low_energy_streak(readings[employee], workdays.get(employee.id, set()),
+                                                  self.threshold_value, today)
+            if len(streak) >= self.consecutive_periods:
+                ids = [i for day in streak for i in checkin_ids[employee][day]]
+                candidates.append({
+                    "rule": self, "employee": employee,
+                    "checkins": self.env["ops.checkin"].browse(ids).filtered(lambda c: c.energy_level),
+                    "reason": f"Energy at or below {self.threshold_value:g} on {len(streak)} workdays in a row "
+                              f"(since {min(streak)}).",
+                })
+        return candidates
+
+    def _evaluate_kpi_decline(self):
+        start = self._today() - datetime.timedelta(days=self.window_days)
+        company_filter = "AND v.company_id = %(company)s" if self.company_id else ""
+        self.env["ops.kpi.value"].flush_model()
+        self.env.cr.execute(f"""
+            SELECT employee_id, kpi_id, array_agg(value ORDER BY period_start), array_agg(id ORDER BY period_start)
+              FROM ops_kpi_value v
+             WHERE v.period_start >= %(start)s {company_filter}
+          GROUP BY employee_id, kpi_id
+        """, {"start": start, "company": self.company_id.id})
+        rows = self.env.cr.fetchall()
+        kpis = self.env["ops.kpi"].browse({row[1] for row in rows})
+        better_up = {kpi.id: kpi.higher_is_better for kpi in kpis}
+        candidates = []
+        for employee_id, kpi_id, values, ids in rows:
+            declines = rule_logic.consecutive_declines(values, better_up[kpi_id])
+            if declines >= self.consecutive_periods:
+                kpi = kpis.browse(kpi_id)
+                run = slice(-(declines + 1), None)  # the evidence: the declining run only
+                trail = " → ".join(f"{v:g}" for v in values[run])
+                candidates.append({
+                    "rule": self, "employee": self.env["hr.employee"].browse(employee_id),
+                    "kpi_values": self.env["ops.kpi.value"].browse(ids[run]),
+                    "reason": f"{kpi.name} got worse {declines} periods in a row: {trail}.",
+                })
+        return candidates
+
+    def _evaluate_missed_checkin(self):
+        """No AM check-in by the cutoff (threshold, local hour) on a workday."""
+        profiles = self.env["ops.tech_profile"].search(
+            [("role_ids.am_required", "=", True)] + self._scope_domain())
+        now = fields.Datetime.now()
+        due = {}
+        for employee in profiles.employee_id:
+            local = pytz.utc.localize(now).astimezone(pytz.timezone(employee.tz or "UTC"))
+            if local.hour + local.minute / 60 >= self.threshold_value:
+                due[employee] = local.date()
+        if not due:
+            return []
+        days = set(due.values())
+        called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", [e.id for e in due]), ("checkin_date", "in", list(days)),
+             ("call_type", "not in", ("job_closeout", "eod_closeout", "safety_report"))],
+            ["employee_id", "checkin_date:day"])}
+        silent = self.env["hr.employee"].union(*[e for e, d in due.items() if (e.id, d) not in called]
+                                               or [self.env["hr.employee"]])
+        workdays = self.env["ops.workdays"]._workdays(silent, min(days), max(days))
+        return [{"rule": self, "employee": e,
+                 "reason": f"No AM check-in from {e.name} by {int(self.threshold_value)}:00 on {due[e]}."}
+                for e in silent if due[e] in workdays.get(e.id, set())]
+
+    def _evaluate_owner_ops_work(self):
+        """The owner doing hands-on ops work on more than X days: a system failure."""
+        start = self._today() - datetime.timedelta(days=self.window_days)
+        owners = self.env["ops.tech_profile"].search([("role_ids.code", "=", "owner")] + self._scope_domain())
+        rows = self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", owners.employee_id.ids), ("ops_work_today", "=", True),
+             ("checkin_date", ">=", start)],
+            ["employee_id"], ["checkin_date:count_distinct", "id:recordset"])
+        return [{"rule": self, "employee": employee, "checkins": checkins,
+                 "reason": f"System failure: {employee.name} did ops work on {days} days in the last "
+                           f"{self.window_days} days (more than {self.threshold_value:g})."}
+                for employee, days, checkins in rows if days > self.threshold_value]

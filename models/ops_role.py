@@ -28,6 +28,9 @@ class OpsRole(models.Model):
     )
     coaching_question = fields.Char(help="The role's standing coaching question.")
     uses_am_checkin = fields.Boolean("AM check-in")
+    am_required = fields.Boolean(
+        "AM check-in required", help="A missed AM check-in on a workday raises the missed check-in rule."
+    )
     uses_job_closeout = fields.Boolean("Job close-out")
     uses_eod_closeout = fields.Boolean("End-of-day close-out")
     uses_weekly = fields.Boolean("Weekly check-in")

@@ -1,0 +1,86 @@
+import datetime
+
+import pytest
+
+from coach import rules
+
+D = datetime.date
+MON, TUE, WED, THU, FRI = (D(2026, 11, 16) + datetime.timedelta(days=n) for n in range(5))
+NEXT_MON, NEXT_TUE = D(2026, 11, 23), D(2026, 11, 24)
+WORKDAYS = [MON, TUE, WED, THU, FRI, NEXT_MON, NEXT_TUE]
+
+
+def test_friday_and_monday_are_a_streak_the_weekend_is_not_a_break():
+    readings = {THU: 4, FRI: 2, NEXT_MON: 1}
+    assert rules.low_energy_streak(readings, WORKDAYS, 2, NEXT_MON) == [NEXT_MON, FRI]
+
+
+def test_a_leave_day_is_skipped_not_a_break():
+    workdays = [d for d in WORKDAYS if d != NEXT_MON]  # on leave Monday
+    readings = {FRI: 2, NEXT_TUE: 2}
+    assert rules.low_energy_streak(readings, workdays, 2, NEXT_TUE) == [NEXT_TUE, FRI]
+
+
+def test_a_missed_workday_breaks_the_streak_but_today_may_not_have_called_yet():
+    readings = {THU: 2, FRI: 2}
+    assert rules.low_energy_streak(readings, WORKDAYS, 2, NEXT_MON) == [FRI, THU]  # today not called yet
+    assert rules.low_energy_streak(readings, WORKDAYS, 2, NEXT_TUE) == []  # Monday missed
+
+
+@pytest.mark.parametrize(("energies", "streak"), [((2, 2), 2), ((3, 2), 1), ((2, 3), 0), ((1, 1), 2)])
+def test_threshold_is_inclusive(energies, streak):
+    readings = {THU: energies[0], FRI: energies[1]}
+    assert len(rules.low_energy_streak(readings, WORKDAYS, 2, FRI)) == streak
+
+
+@pytest.mark.parametrize(
+    ("values", "higher_is_better", "declines"),
+    [([90, 88, 85], True, 2), ([90, 88, 89], True, 0), ([90, 90, 85], True, 1), ([94, 94, 90, 86, 82], True, 3),
+     ([2, 3, 4], False, 2), ([4, 3, 2], False, 0), ([5], True, 0), ([], True, 0)],
+)
+def test_consecutive_declines_honour_direction(values, higher_is_better, declines):
+    assert rules.consecutive_declines(values, higher_is_better) == declines
+
+
+def test_cooldown():
+    now = datetime.datetime(2026, 11, 21, 9)
+    assert rules.in_cooldown(now - datetime.timedelta(days=2), 3, now)
+    assert not rules.in_cooldown(now - datetime.timedelta(days=3), 3, now)
+    assert not rules.in_cooldown(now, 0, now)
+    assert not rules.in_cooldown(None, 3, now)
+
+
+def test_trends():
+    assert rules.trend(3.5, 3.0) == "up"
+    assert rules.trend(3.1, 3.0) == "flat"
+    assert rules.trend(2.0, 3.0) == "down"
+    assert rules.trend(None, 3.0) == "flat"
+    assert rules.kpi_trend([90, 85], True, 90) == "down"
+    assert rules.kpi_trend([5, 3], False, 3) == "up"  # fewer callbacks is better
+    assert rules.kpi_trend([90], True, 90) == "flat"
+
+
+def test_burnout_flag():
+    assert rules.burnout_flag([4, 2, 2], streak_days=2)
+    assert rules.burnout_flag([2, 2, 3, 1], streak_days=1)  # average 2.0
+    assert not rules.burnout_flag([2], streak_days=1)
+    assert not rules.burnout_flag([3, 2, 3], streak_days=1)
+
+
+def test_load_imbalance():
+    assert rules.load_imbalance({"Sam": 4, "Ivy": 2}) == (True, "Sam", "Ivy")
+    assert rules.load_imbalance({"Sam": 3, "Ivy": 2}) == (False, "Sam", "Ivy")
+    assert rules.load_imbalance({"Sam": 2, "Ivy": 0}) == (True, "Sam", "Ivy")
+    assert rules.load_imbalance({"Sam": 1, "Ivy": 0})[0] is False
+    assert rules.load_imbalance({"Sam": 5}) == (False, None, None)
+
+
+def test_weekly_text():
+    text = rules.weekly_text("Luis", 4, 5, 2.2, "down", [("First-time fix", "down")], 40, 4, True)
+    assert text == ("Luis: 4 of 5 check-ins; energy 2.2 (down); First-time fix down; 90-day goal 40%; "
+                    "4 commitments. Burnout watch: check in personally.")
+
+
+def test_weekly_text_without_expected_calls():
+    text = rules.weekly_text("Alan", 1, 0, 5.0, "up", [], None, 1, False)
+    assert text == "Alan: 1 check-in; energy 5.0 (up); 1 commitment."

@@ -1,0 +1,149 @@
+import collections
+import datetime
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..coach import rules as rule_logic
+
+DRIFT_WEEKS = 4
+DRIFT_POINTS = 10.0  # adherence points below the previous weeks' average that count as drift
+
+
+class OpsWeeklyReport(models.Model):
+    """The ops director's week: department drift, manager load, process failures."""
+
+    _name = "ops.weekly_report"
+    _description = "Ops weekly company report"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "week_start desc"
+    _rec_name = "week_start"
+
+    week_start = fields.Date(required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    adherence_pct = fields.Float("KPI adherence (%)")
+    prev_adherence_pct = fields.Float("Previous weeks (%)")
+    drifting_departments = fields.Integer()
+    load_imbalance = fields.Boolean("Manager load imbalance")
+    busiest_manager_id = fields.Many2one("hr.employee")
+    lightest_manager_id = fields.Many2one("hr.employee")
+    burnout_count = fields.Integer("People on burnout watch")
+    report = fields.Html(sanitize=True, readonly=True)
+
+    _sql_constraints = [("company_week_uniq", "unique(company_id, week_start)", "One report per company and week.")]
+
+    @api.model
+    def _write_report(self, week_start, summaries):
+        reports = self.browse()
+        for company in summaries.company_id:
+            self.search([("company_id", "=", company.id), ("week_start", "=", week_start)]).unlink()
+            reports |= self.create(self._report_values(company, week_start,
+                                                       summaries.filtered(lambda s, c=company: s.company_id == c)))
+        reports.filtered(lambda r: r.load_imbalance or r.drifting_departments)._flag_director()
+        return reports
+
+    @api.model
+    def _report_values(self, company, week_start, summaries):
+        drift = self._department_adherence(company, week_start)
+        loads, team_sizes = self._manager_load(company, week_start)
+        flagged, busiest, lightest = rule_logic.load_imbalance(loads)
+        failures = self._process_failures(company, week_start)
+        this_week = [row["now"] for row in drift.values() if row["now"] is not None]
+        before = [row["before"] for row in drift.values() if row["before"] is not None]
+        drifting = [name for name, row in drift.items() if row["now"] is not None and row["before"] is not None
+                    and row["now"] <= row["before"] - DRIFT_POINTS]
+        return {
+            "company_id": company.id, "week_start": week_start,
+            "adherence_pct": round(sum(this_week) / len(this_week), 1) if this_week else 0.0,
+            "prev_adherence_pct": round(sum(before) / len(before), 1) if before else 0.0,
+            "drifting_departments": len(drifting), "load_imbalance": flagged,
+            "busiest_manager_id": busiest.id if flagged else False,
+            "lightest_manager_id": lightest.id if flagged else False,
+            "burnout_count": len(summaries.filtered("burnout_flag")),
+            "report": self._html(drift, drifting, loads, team_sizes, flagged, failures, summaries),
+        }
+
+    @api.model
+    def _department_adherence(self, company, week_start):
+        """KPI values at or better than target, by department, this week vs the previous weeks."""
+        self.env["ops.kpi.value"].flush_model()
+        self.env.cr.execute("""
+            SELECT COALESCE(d.name->>'en_US', 'No department'),
+                   v.period_start >= %(start)s AS this_week,
+                   count(*) FILTER (WHERE CASE WHEN k.higher_is_better THEN v.value >= k.target
+                                               ELSE v.value <= k.target END),
+                   count(*)
+              FROM ops_kpi_value v
+              JOIN ops_kpi k ON k.id = v.kpi_id
+              JOIN hr_employee e ON e.id = v.employee_id
+         LEFT JOIN hr_department d ON d.id = e.department_id
+             WHERE e.company_id = %(company)s AND v.period_start >= %(from)s AND v.period_start <= %(end)s
+          GROUP BY 1, 2
+        """, {"start": week_start, "from": week_start - datetime.timedelta(weeks=DRIFT_WEEKS),
+              "end": week_start + datetime.timedelta(days=6), "company": company.id})
+        drift = collections.defaultdict(lambda: {"now": None, "before": None})
+        for department, this_week, on_target, total in self.env.cr.fetchall():
+            drift[department]["now" if this_week else "before"] = rule_logic.percentage(on_target, total)
+        return dict(drift)
+
+    @api.model
+    def _manager_load(self, company, week_start):
+        week_end = week_start + datetime.timedelta(days=7)
+        alerts = dict(self.env["ops.escalation"]._read_group(
+            [("company_id", "=", company.id), ("create_date", ">=", week_start), ("create_date", "<", week_end),
+             ("manager_id", "!=", False)], ["manager_id"], ["__count"]))
+        teams = dict(self.env["hr.employee"].sudo()._read_group(
+            [("company_id", "=", company.id), ("parent_id", "!=", False)], ["parent_id"], ["__count"]))
+        managers = set(alerts) | {m for m in teams if teams[m] >= 2}
+        return {m: alerts.get(m, 0) for m in managers}, teams
+
+    @api.model
+    def _process_failures(self, company, week_start):
+        """Failures counted by flow step, not by person."""
+        checkins = self.env["ops.checkin"].search_read(
+            [("company_id", "=", company.id), ("checkin_date", ">=", week_start),
+             ("checkin_date", "<=", week_start + datetime.timedelta(days=6)),
+             "|", "|", ("missed_steps", "!=", False), ("completion_status", "!=", "complete"),
+             ("ready_status", "=", "not_ready")],
+            ["missed_steps", "completion_status", "call_type", "not_ready_reason"])
+        counts = collections.Counter()
+        for row in checkins:
+            for step in (row["missed_steps"] or "").split(", "):
+                if step:
+                    counts[f"Job close-out: {step}"] += 1
+            if row["completion_status"] != "complete":
+                counts[f"{row['call_type']} left {row['completion_status']}"] += 1
+            if row["not_ready_reason"]:
+                counts[f"Not ready: {row['not_ready_reason']}"] += 1
+        return counts.most_common()
+
+    @api.model
+    def _html(self, drift, drifting, loads, team_sizes, flagged, failures, summaries):
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % (
+                name, "–" if row["now"] is None else f"{row['now']:.0f}%",
+                "–" if row["before"] is None else f"{row['before']:.0f}%")
+            for name, row in sorted(drift.items()))
+        load_rows = Markup("").join(
+            Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % (m.name, loads[m], team_sizes.get(m, 0))
+            for m in sorted(loads, key=lambda m: -loads[m]))
+        failure_items = Markup("").join(Markup("<li>%s: %s</li>") % (step, n) for step, n in failures)
+        return (Markup("<h3>Department drift</h3><table class='table table-sm'><tr><th>Department</th>"
+                       "<th>KPI adherence this week</th><th>Previous weeks</th></tr>%s</table>%s"
+                       "<h3>Manager load</h3><table class='table table-sm'><tr><th>Manager</th><th>Alerts</th>"
+                       "<th>Team</th></tr>%s</table>%s<h3>Process failures</h3><ul>%s</ul>"
+                       "<p>%s on burnout watch.</p>") % (
+            rows, Markup("<p><b>Drifting: %s</b></p>") % ", ".join(drifting) if drifting else "",
+            load_rows, Markup("<p><b>Load imbalance: the busiest manager carries twice the lightest.</b></p>")
+            if flagged else "", failure_items or Markup("<li>None</li>"),
+            len(summaries.filtered("burnout_flag"))))
+
+    def _flag_director(self):
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        Rule = self.env["ops.escalation_rule"]
+        self.env["mail.activity"].create([{
+            "res_model_id": model_id, "res_id": report.id, "activity_type_id": todo.id,
+            "user_id": user.id, "summary": "Weekly ops report: drift or load imbalance", "automated": True,
+        } for report in self for user in Rule._role_users("ops_director", report.company_id)])

@@ -1,0 +1,169 @@
+import datetime
+
+from odoo import api, fields, models
+
+from ..coach import rules as rule_logic
+
+AM_LIKE = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
+           "dispatch_checkin", "accounting_checkin", "warehouse_checkin")
+TRENDS = [("up", "Up"), ("flat", "Flat"), ("down", "Down")]
+COMPLETION_FLAG_PCT = 60
+
+
+def last_week_start(today):
+    """Monday of the ISO week before the one holding ``today``."""
+    return today - datetime.timedelta(days=today.weekday() + 7)
+
+
+class OpsWeeklySummary(models.Model):
+    """One person's week: calls, energy, KPIs, goal, commitments, burnout."""
+
+    _name = "ops.weekly_summary"
+    _description = "Ops weekly summary"
+    _inherit = ["mail.thread", "mail.activity.mixin", "ops.team.mixin"]
+    _order = "week_start desc, burnout_flag desc, employee_id"
+    _rec_name = "week_label"
+
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="cascade")
+    user_id = fields.Many2one(related="employee_id.user_id", store=True)
+    company_id = fields.Many2one(related="employee_id.company_id", store=True)
+    manager_id = fields.Many2one(related="employee_id.parent_id", store=True, string="Manager")
+    department_id = fields.Many2one(related="employee_id.department_id", store=True)
+    week_start = fields.Date(required=True, index=True)
+    week_label = fields.Char("Week", compute="_compute_week_label", store=True)
+    calls_made = fields.Integer()
+    calls_expected = fields.Integer()
+    completion_pct = fields.Float("Calls made (%)", aggregator="avg")
+    avg_energy = fields.Float("Average energy", aggregator="avg")
+    prev_avg_energy = fields.Float("Previous week's energy")
+    energy_trend = fields.Selection(TRENDS)
+    kpi_trends = fields.Char("KPI trends")
+    kpis_down = fields.Integer("KPIs declining", help="Primary KPIs worse two periods in a row.")
+    goal_progress = fields.Integer("90-day goal (%)")
+    goal_days_left = fields.Integer()
+    commitments = fields.Integer("Commitments logged")
+    burnout_flag = fields.Boolean("Burnout watch")
+    manager_flagged = fields.Boolean(help="A threshold was crossed: the manager got a to-do.")
+    summary = fields.Text()
+
+    _sql_constraints = [("employee_week_uniq", "unique(employee_id, week_start)",
+                         "One summary per person and week.")]
+
+    @api.depends("week_start")
+    def _compute_week_label(self):
+        for summary in self:
+            year, week, _day = summary.week_start.isocalendar()
+            summary.week_label = f"{year}-W{week:02d}"
+
+    @api.model
+    def _cron_weekly(self, week_start=None):
+        """Write last week's summaries (again, if re-run) and the company report."""
+        week_start = week_start or last_week_start(fields.Date.context_today(self))
+        profiles = self.env["ops.tech_profile"].search([])
+        self.search([("week_start", "=", week_start)]).unlink()
+        summaries = self.create(self._summary_values(profiles, week_start))
+        summaries.filtered("manager_flagged")._flag_managers()
+        self.env["ops.weekly_report"]._write_report(week_start, summaries)
+        return summaries
+
+    @api.model
+    def _summary_values(self, profiles, week_start):
+        week_end = week_start + datetime.timedelta(days=6)
+        employees = profiles.employee_id
+        stats = self._week_stats(employees, week_start)
+        trends = self._kpi_trends(employees, week_end)
+        workdays = self.env["ops.workdays"]._workdays(employees, week_start, week_end)
+        expects_am = set(profiles.filtered(lambda p: p.role_ids.filtered("uses_am_checkin")).employee_id.ids)
+        required_am = set(profiles.filtered(lambda p: p.role_ids.filtered("am_required")).employee_id.ids)
+        vals_list = []
+        for profile in profiles:
+            employee = profile.employee_id
+            row = stats.get(employee.id, {})
+            readings = row.get("readings", {})
+            streak = rule_logic.low_energy_streak(readings, workdays.get(employee.id, set()), 2, week_end)
+            energy = row.get("avg_energy")
+            kpi_rows = [(kpi, trends[(employee.id, kpi.id)]) for kpi in profile.primary_kpi_ids
+                        if (employee.id, kpi.id) in trends]
+            kpi_lines = [(kpi.name, rule_logic.kpi_trend(values, kpi.higher_is_better, kpi.target))
+                         for kpi, values in kpi_rows]
+            # "down" on one period is noise; two periods in a row is the KPI rule's threshold
+            kpis_down = sum(1 for kpi, values in kpi_rows
+                            if rule_logic.consecutive_declines(values, kpi.higher_is_better) >= 2)
+            expected = len(workdays.get(employee.id, ())) if employee.id in expects_am else 0
+            made = row.get("calls", 0)
+            burnout = rule_logic.burnout_flag(list(readings.values()), len(streak))
+            completion = rule_logic.percentage(min(made, expected), expected) if expected else 100.0
+            vals_list.append({
+                "employee_id": employee.id, "week_start": week_start, "calls_made": made,
+                "calls_expected": expected, "completion_pct": completion,
+                "avg_energy": energy or 0.0, "prev_avg_energy": row.get("prev_energy") or 0.0,
+                "energy_trend": rule_logic.trend(energy, row.get("prev_energy")),
+                "kpi_trends": "; ".join(f"{name}: {direction}" for name, direction in kpi_lines),
+                "kpis_down": kpis_down, "goal_progress": profile.goal_progress,
+                "goal_days_left": (profile.goal_end - week_end).days if profile.goal_end else 0,
+                "commitments": row.get("commitments", 0), "burnout_flag": burnout,
+                "manager_flagged": bool(burnout or kpis_down or (
+                    employee.id in required_am and expected and completion < COMPLETION_FLAG_PCT)),
+                "summary": rule_logic.weekly_text(
+                    employee.name, made, expected, energy, rule_logic.trend(energy, row.get("prev_energy")),
+                    kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout),
+            })
+        return vals_list
+
+    @api.model
+    def _week_stats(self, employees, week_start):
+        """Calls, energies and commitments per employee: one query for everyone."""
+        self.env["ops.checkin"].flush_model()
+        self.env.cr.execute("""
+            SELECT employee_id,
+                   count(*) FILTER (WHERE checkin_date >= %(start)s AND call_type IN %(am)s),
+                   avg(energy_level) FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0),
+                   avg(energy_level) FILTER (WHERE checkin_date < %(start)s AND energy_level > 0),
+                   count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment IS NOT NULL
+                                      AND commitment != ''),
+                   array_agg(checkin_date ORDER BY checkin_date)
+                       FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0),
+                   array_agg(energy_level ORDER BY checkin_date)
+                       FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0)
+              FROM ops_checkin
+             WHERE employee_id IN %(employees)s
+               AND checkin_date >= %(prev)s AND checkin_date <= %(end)s
+          GROUP BY employee_id
+        """, {"start": week_start, "prev": week_start - datetime.timedelta(days=7),
+              "end": week_start + datetime.timedelta(days=6), "am": AM_LIKE,
+              "employees": tuple(employees.ids) or (0,)})
+        stats = {}
+        for employee_id, calls, energy, prev, commitments, days, energies in self.env.cr.fetchall():
+            readings = {}
+            for day, level in zip(days or [], energies or []):
+                readings[day] = min(level, readings.get(day, level))
+            stats[employee_id] = {"calls": calls, "avg_energy": energy and float(energy),
+                                  "prev_energy": prev and float(prev), "commitments": commitments,
+                                  "readings": readings}
+        return stats
+
+    @api.model
+    def _kpi_trends(self, employees, until):
+        """The last three values of every (employee, KPI) up to ``until``:
+        enough for the trend and for a two-period decline."""
+        self.env["ops.kpi.value"].flush_model()
+        self.env.cr.execute("""
+            SELECT employee_id, kpi_id, array_agg(value ORDER BY period_start)
+              FROM (SELECT employee_id, kpi_id, value, period_start,
+                           row_number() OVER (PARTITION BY employee_id, kpi_id ORDER BY period_start DESC) AS recent
+                      FROM ops_kpi_value
+                     WHERE employee_id IN %s AND period_start <= %s) AS latest
+             WHERE recent <= 3
+          GROUP BY employee_id, kpi_id
+        """, (tuple(employees.ids) or (0,), until))
+        return {(employee_id, kpi_id): values for employee_id, kpi_id, values in self.env.cr.fetchall()}
+
+    def _flag_managers(self):
+        """A to-do for the manager of each flagged person; nobody else hears of it."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].create([{
+            "res_model_id": model_id, "res_id": summary.id, "activity_type_id": todo.id,
+            "user_id": summary.manager_id.user_id.id, "summary": f"Weekly flag: {summary.employee_id.name}",
+            "note": summary.summary, "automated": True,
+        } for summary in self if summary.manager_id.user_id])
