@@ -18,7 +18,7 @@ class OpsEscalation(models.Model):
     _name = "ops.escalation"
     _description = "Ops escalation"
     _inherit = ["mail.thread", "mail.activity.mixin", "ops.team.mixin"]
-    _order = "priority desc, create_date desc, id desc"
+    _order = "priority desc, raised_date desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -46,6 +46,7 @@ class OpsEscalation(models.Model):
         default="new", required=True, tracking=True, group_expand=True, index=True,
     )
     level = fields.Integer(default=1, tracking=True, help="1 manager, 2 ops director, 3 owner.")
+    raised_date = fields.Datetime("Raised", default=fields.Datetime.now, required=True, index=True)
     ack_deadline = fields.Datetime("Acknowledge by")
     acknowledged_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
     acknowledged_date = fields.Datetime(readonly=True)
@@ -141,7 +142,9 @@ class OpsEscalation(models.Model):
                 alert.reason, names, LEVEL_NAMES[level],
                 self._evidence_html(alert.checkin_ids, alert.kpi_value_ids)))
         if activities:
-            self.env["mail.activity"].create(activities)
+            # assigned by OdooBot: the notification needs an author with a mailbox,
+            # which the Ops line's technical user does not have
+            self.env["mail.activity"].with_user(self.env.ref("base.user_root")).create(activities)
         if bodies:
             self._message_log_batch(bodies=bodies, author_id=self.env.ref("base.partner_root").id)
 
@@ -150,11 +153,11 @@ class OpsEscalation(models.Model):
         """Alerts nobody acknowledged in time go one level up, once per level."""
         overdue = self.search([("state", "=", "new"), ("ack_deadline", "<", fields.Datetime.now()),
                                ("level", "<", MAX_LEVEL)])
-        for level in range(2, MAX_LEVEL + 1):
-            batch = overdue.filtered(lambda a, lv=level: a.level == lv - 1)
-            if not batch:
-                continue
-            now = fields.Datetime.now()
+        # batches are taken before any write, so an alert climbs one level per run
+        batches = {level: overdue.filtered(lambda a, lv=level: a.level == lv - 1)
+                   for level in range(2, MAX_LEVEL + 1)}
+        now = fields.Datetime.now()
+        for level, batch in batches.items():
             for alert in batch:
                 alert.write({"level": level, "ack_deadline": now + datetime.timedelta(
                     hours=alert.rule_id.ack_deadline_hours or 24)})

@@ -179,6 +179,7 @@ class OpsEscalationRule(models.Model):
         # only people whose latest reading is low can be on a streak
         suspects = self.env["hr.employee"].union(*[
             e for e, days in readings.items() if days[max(days)] <= self.threshold_value] or [self.env["hr.employee"]])
+        suspects &= self._on_the_line(suspects)
         workdays = self.env["ops.workdays"]._workdays(suspects, start, today)
         candidates = []
         for employee in suspects:
@@ -194,14 +195,21 @@ class OpsEscalationRule(models.Model):
                 })
         return candidates
 
+    @api.model
+    def _on_the_line(self, employees):
+        """Only people with an active Ops profile are watched by the rules."""
+        return self.env["ops.tech_profile"].search([("employee_id", "in", employees.ids)]).employee_id
+
     def _evaluate_kpi_decline(self):
         start = self._today() - datetime.timedelta(days=self.window_days)
         company_filter = "AND v.company_id = %(company)s" if self.company_id else ""
         self.env["ops.kpi.value"].flush_model()
+        self.env["ops.tech_profile"].flush_model(["active", "employee_id"])
         self.env.cr.execute(f"""
             SELECT employee_id, kpi_id, array_agg(value ORDER BY period_start), array_agg(id ORDER BY period_start)
               FROM ops_kpi_value v
              WHERE v.period_start >= %(start)s {company_filter}
+               AND v.employee_id IN (SELECT employee_id FROM ops_tech_profile WHERE active)
           GROUP BY employee_id, kpi_id
         """, {"start": start, "company": self.company_id.id})
         rows = self.env.cr.fetchall()

@@ -29,21 +29,23 @@ class OpsSystemKpi(models.Model):
     @api.model
     def _cron_compute(self, day=None):
         day = day or fields.Date.context_today(self) - datetime.timedelta(days=1)
-        profiles = self.env["ops.tech_profile"].search([])
+        # every profile on purpose: the loop covers the whole line
+        profiles = self.env["ops.tech_profile"].search([])  # pylint: disable=no-search-all
         self.search([("date", "=", day)]).unlink()
         return self.create([self._values(company, day, profiles.filtered(lambda p, c=company: p.company_id == c))
                             for company in profiles.company_id])
 
     @api.model
     def _values(self, company, day, profiles):
-        am_people = profiles.filtered(lambda p: p.role_ids.filtered("uses_am_checkin")).employee_id
+        # the mandatory calls: roles whose AM check-in is required
+        am_people = profiles.filtered(lambda p: p.role_ids.filtered("am_required")).employee_id
         workdays = self.env["ops.workdays"]._workdays(am_people, day, day)
         expected = {e for e in am_people.ids if day in workdays.get(e, ())}
         made = {e.id for e, in self.env["ops.checkin"]._read_group(
             [("employee_id", "in", list(expected)), ("checkin_date", "=", day), ("call_type", "in", AM_LIKE)],
             ["employee_id"])}
         values = self.env["ops.kpi.value"].search_read(
-            [("company_id", "=", company.id), ("period_start", ">", day - datetime.timedelta(days=7)),
+            [("employee_id", "in", profiles.employee_id.ids), ("period_start", ">", day - datetime.timedelta(days=7)),
              ("period_start", "<=", day)], ["value", "kpi_id"])
         kpis = {k.id: k for k in self.env["ops.kpi"].browse({v["kpi_id"][0] for v in values})}
         on_target = sum(1 for v in values if (v["value"] >= kpis[v["kpi_id"][0]].target
@@ -51,8 +53,8 @@ class OpsSystemKpi(models.Model):
                                               else v["value"] <= kpis[v["kpi_id"][0]].target))
         start = datetime.datetime.combine(day, datetime.time.min)
         alerts = self.env["ops.escalation"].search_count(
-            [("company_id", "=", company.id), ("create_date", ">=", start),
-             ("create_date", "<", start + datetime.timedelta(days=1))])
+            [("company_id", "=", company.id), ("raised_date", ">=", start),
+             ("raised_date", "<", start + datetime.timedelta(days=1))])
         return {
             "company_id": company.id, "date": day, "checkins_expected": len(expected),
             "checkins_made": len(made), "call_completion_pct": rule_logic.percentage(len(made), len(expected)),

@@ -91,7 +91,7 @@ class OpsWeeklyReport(models.Model):
     def _manager_load(self, company, week_start):
         week_end = week_start + datetime.timedelta(days=7)
         alerts = dict(self.env["ops.escalation"]._read_group(
-            [("company_id", "=", company.id), ("create_date", ">=", week_start), ("create_date", "<", week_end),
+            [("company_id", "=", company.id), ("raised_date", ">=", week_start), ("raised_date", "<", week_end),
              ("manager_id", "!=", False)], ["manager_id"], ["__count"]))
         teams = dict(self.env["hr.employee"].sudo()._read_group(
             [("company_id", "=", company.id), ("parent_id", "!=", False)], ["parent_id"], ["__count"]))
@@ -143,7 +143,7 @@ class OpsWeeklyReport(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
         Rule = self.env["ops.escalation_rule"]
-        self.env["mail.activity"].create([{
+        self.env["mail.activity"].with_user(self.env.ref("base.user_root")).create([{
             "res_model_id": model_id, "res_id": report.id, "activity_type_id": todo.id,
             "user_id": user.id, "summary": "Weekly ops report: drift or load imbalance", "automated": True,
         } for report in self for user in Rule._role_users("ops_director", report.company_id)])

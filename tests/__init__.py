@@ -3,3 +3,4 @@ from . import test_security
 from . import test_views
 from . import test_demo
 from . import test_vapi
+from . import test_rules
