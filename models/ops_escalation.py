@@ -128,9 +128,9 @@ class OpsEscalation(models.Model):
         activities = []
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id(self._name)
-        bodies = {}
+        bodies, role_users = {}, {}
         for alert in self:
-            users = alert.rule_id._recipient_users(alert.employee_id, level)
+            users = alert.rule_id._recipient_users(alert.employee_id, level, role_users)
             deadline = fields.Date.context_today(self, alert.ack_deadline)
             activities += [{
                 "res_model_id": model_id, "res_id": alert.id, "activity_type_id": todo.id,
@@ -182,6 +182,10 @@ class OpsEscalation(models.Model):
 
     def action_resolve(self):
         self._ensure_state(("new", "acknowledged"), "resolved")
+        unexplained = self.filtered(lambda a: not (a.resolution_note or "").strip())
+        if unexplained:
+            raise UserError(self.env._("Write what was done in the resolution note of %(alerts)s, then resolve.",
+                                       alerts=", ".join(unexplained.mapped("name"))))
         self.write({
             "state": "resolved",
             "resolved_by_id": self.env.user.id,

@@ -91,12 +91,19 @@ class OpsEscalationRule(models.Model):
 
     # ---------------------------------------------------------- recipients
     @api.model
-    def _role_users(self, role_code, company):
-        profiles = self.env["ops.tech_profile"].search(
-            [("role_ids.code", "=", role_code), ("company_id", "=", company.id), ("user_id", "!=", False)])
-        return profiles.user_id
+    def _role_users(self, role_code, company, cache=None):
+        """Users holding ``role_code`` in ``company``; ``cache`` (a dict) spares
+        the query when many alerts are notified at once."""
+        key = (role_code, company.id)
+        if cache is not None and key in cache:
+            return cache[key]
+        users = self.env["ops.tech_profile"].search(
+            [("role_ids.code", "=", role_code), ("company_id", "=", company.id), ("user_id", "!=", False)]).user_id
+        if cache is not None:
+            cache[key] = users
+        return users
 
-    def _recipient_users(self, employee, level=1):
+    def _recipient_users(self, employee, level=1, cache=None):
         """Level 1: the rule's recipients. Level 2 the ops director, level 3
         the owner. Nobody found at a level falls through to the next one."""
         self.ensure_one()
@@ -106,19 +113,19 @@ class OpsEscalationRule(models.Model):
             if self.notify_manager:
                 users |= employee.parent_id.user_id
             if self.notify_dispatch:
-                users |= self._role_users("dispatch", company)
+                users |= self._role_users("dispatch", company, cache)
             if self.notify_ops_director:
-                users |= self._role_users("ops_director", company)
+                users |= self._role_users("ops_director", company, cache)
             if self.notify_owner:
-                users |= self._role_users("owner", company)
+                users |= self._role_users("owner", company, cache)
             users |= self.notify_user_ids
         elif level == 2:
-            users = self._role_users("ops_director", company)
+            users = self._role_users("ops_director", company, cache)
         else:
-            users = self._role_users("owner", company)
+            users = self._role_users("owner", company, cache)
         users -= employee.user_id  # nobody is asked to handle an alert about themselves
         if not users and level < 3:
-            return self._recipient_users(employee, level + 1)
+            return self._recipient_users(employee, level + 1, cache)
         return users
 
     # ------------------------------------------------- rules on a check-in

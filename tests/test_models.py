@@ -169,6 +169,12 @@ class TestEscalationLifecycle(OpsCoachCase):
         self.assertEqual((alert.state, alert.resolved_by_id), ("resolved", self.user_manager))
         self.assertFalse(alert.activity_ids, "the alert's to-do is done once resolved")
 
+    def test_resolving_needs_a_note(self):
+        alert = self._escalation(self.emp_tech)
+        with self.assertRaisesRegex(UserError, "resolution note"):
+            alert.action_resolve()
+        self.assertEqual(alert.state, "new")
+
     def test_wrong_transitions_are_refused(self):
         alert = self._escalation(self.emp_tech)
         alert.action_dismiss()

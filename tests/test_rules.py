@@ -110,6 +110,7 @@ class TestLowEnergyRule(RulesCase):
         self.am(MON, 2)
         self.am(TUE, 2)
         self.Rule._cron_daily()
+        self.alerts("low_energy_streak").write({"resolution_note": "Swapped his Friday route"})
         self.alerts("low_energy_streak").action_resolve()
         with freeze_time("2026-11-25 18:00:00"):
             self.am(WED, 2)
