@@ -81,18 +81,25 @@ class OpsEscalation(models.Model):
             scope + [("state", "in", ("resolved", "dismissed"))], ["rule_id", "employee_id"],
             ["resolved_date:max"])}
         now = fields.Datetime.now()
-        to_create, seen = [], set()
+        to_create = {}
         for candidate in candidates:
             key = pair(candidate["rule"], candidate["employee"])
             if key in open_alerts:
                 open_alerts[key]._add_evidence(candidate)
-            elif key not in seen and not rule_logic.in_cooldown(
-                    closed.get(key), candidate["rule"].cooldown_days, now):
-                seen.add(key)
-                to_create.append(candidate)
-        alerts = self.create([self._alert_values(c, now) for c in to_create])
+            elif key in to_create:  # two hits for one person in one run: one alert
+                to_create[key] = self._merge(to_create[key], candidate)
+            elif not rule_logic.in_cooldown(closed.get(key), candidate["rule"].cooldown_days, now):
+                to_create[key] = candidate
+        alerts = self.create([self._alert_values(c, now) for c in to_create.values()])
         alerts._notify(level=1)
         return alerts
+
+    @api.model
+    def _merge(self, first, second):
+        no_checkins, no_values = self.env["ops.checkin"], self.env["ops.kpi.value"]
+        return dict(first, reason=f"{first['reason']}\n{second['reason']}",
+                    checkins=first.get("checkins", no_checkins) | second.get("checkins", no_checkins),
+                    kpi_values=first.get("kpi_values", no_values) | second.get("kpi_values", no_values))
 
     @api.model
     def _alert_values(self, candidate, now):

@@ -196,7 +196,7 @@ class OpsEscalationRule(models.Model):
                 ids = [i for day in streak for i in checkin_ids[employee][day]]
                 candidates.append({
                     "rule": self, "employee": employee,
-                    "checkins": self.env["ops.checkin"].browse(ids).filtered(lambda c: c.energy_level),
+                    "checkins": self.env["ops.checkin"].browse(ids),  # the group's rows all have energy
                     "reason": f"Energy at or below {self.threshold_value:g} on {len(streak)} workdays in a row "
                               f"(since {min(streak)}).",
                 })

@@ -72,15 +72,33 @@ def seed(env, total):
     return Profile.search_count([])
 
 
+import collections, os, re
+from odoo.sql_db import Cursor
+STATEMENTS = collections.Counter()
+_execute = Cursor.execute
+
+
+def counting_execute(cursor, query, params=None, log_exceptions=True):
+    STATEMENTS[re.sub(r"\\s+", " ", getattr(query, "code", str(query)))[:100]] += 1
+    return _execute(cursor, query, params, log_exceptions)
+
+
 def measure(env, label, call):
+    if os.environ.get("OPS_BENCH_PROFILE"):  # which statements a step runs, most frequent first
+        STATEMENTS.clear()
+        Cursor.execute = counting_execute
     env.invalidate_all()
     queries = env.cr.sql_log_count
     started = WALL_CLOCK()
     result = call()
     env.flush_all()
     seconds = WALL_CLOCK() - started
+    in_call = env.cr.sql_log_count - queries
+    Cursor.execute = _execute
+    for statement, count in STATEMENTS.most_common(5):
+        print(f"PROFILE {{label}} {{count}} {{statement}}")
     env.cr.commit()
-    print(f"RESULT {{label}} {{seconds:.2f}} {{env.cr.sql_log_count - queries}} {{len(result)}}")
+    print(f"RESULT {{label}} {{seconds:.2f}} {{in_call}} {{len(result)}}")
 
 
 with registry.cursor() as cr:
@@ -105,6 +123,8 @@ def run(addons, size):
     people = next(int(line.split()[1]) for line in out.stdout.splitlines() if line.startswith("PEOPLE"))
     results = {}
     for line in out.stdout.splitlines():
+        if line.startswith("PROFILE"):
+            print(line)
         if line.startswith("RESULT"):
             _tag, label, seconds, queries, count = line.split()
             results[label] = (float(seconds), int(queries), int(count))
@@ -114,6 +134,7 @@ def run(addons, size):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--keep", action="store_true", help=f"keep the database {DB} for inspection")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as addons:
         os.symlink(ROOT, pathlib.Path(addons) / "ops_coach")
@@ -131,7 +152,8 @@ def main():
             for label in table[small]:
                 (t1, q1, _c1), (t2, q2, _c2) = table[small][label], table[large][label]
                 print(f"{label:20} time {t2 / t1:5.2f}x   queries {q2 / max(q1, 1):5.2f}x")
-    subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", DB], check=False)
+    if not args.keep:
+        subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", DB], check=False)
 
 
 if __name__ == "__main__":

@@ -358,3 +358,24 @@ class TestWeeklyLoop(RulesCase):
         self.assertAlmostEqual(row.call_completion_pct, 33.3)
         self.assertEqual(row.kpi_values, 1)
         self.assertEqual(row.kpi_adherence_pct, 0.0, "85 is under the 90 target")
+
+
+@tagged("post_install", "-at_install")
+class TestOneAlertPerPerson(RulesCase):
+    @freeze_time(TUESDAY_NOON_CHICAGO)
+    def test_two_declining_kpis_make_one_alert_with_both(self):
+        close_rate = self.env.ref("ops_coach.kpi_tech_close_rate")
+        for kpi, values in ((self.kpi_ftf, (92, 90, 85)), (close_rate, (60, 55, 50))):
+            for weeks_ago, value in zip((2, 1, 0), values):
+                self.env["ops.kpi.value"].create({"employee_id": self.emp_tech.id, "kpi_id": kpi.id,
+                                                  "period_start": MON - datetime.timedelta(weeks=weeks_ago),
+                                                  "value": value})
+        self.Rule._cron_daily()
+        alert = self.alerts("kpi_decline")
+        self.assertEqual(len(alert), 1)
+        self.assertEqual(len(alert.kpi_value_ids), 6)
+        self.assertIn("First-time fix rate", alert.reason)
+        self.assertIn("Close rate (tech)", alert.reason)
+        messages = len(alert.message_ids)
+        self.Rule._cron_daily()
+        self.assertEqual(len(alert.message_ids), messages, "the next run finds nothing new to add")
