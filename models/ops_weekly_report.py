@@ -69,7 +69,7 @@ class OpsWeeklyReport(models.Model):
         """KPI values at or better than target, by department, this week vs the previous weeks."""
         self.env["ops.kpi.value"].flush_model()
         self.env.cr.execute("""
-            SELECT COALESCE(d.name->>'en_US', 'No department'),
+            SELECT COALESCE(d.name->>%(lang)s, d.name->>'en_US', 'No department'),
                    v.period_start >= %(start)s AS this_week,
                    count(*) FILTER (WHERE CASE WHEN k.higher_is_better THEN v.value >= k.target
                                                ELSE v.value <= k.target END),
@@ -81,7 +81,8 @@ class OpsWeeklyReport(models.Model):
              WHERE e.company_id = %(company)s AND v.period_start >= %(from)s AND v.period_start <= %(end)s
           GROUP BY 1, 2
         """, {"start": week_start, "from": week_start - datetime.timedelta(weeks=DRIFT_WEEKS),
-              "end": week_start + datetime.timedelta(days=6), "company": company.id})
+              "end": week_start + datetime.timedelta(days=6), "company": company.id,
+              "lang": self.env.lang or "en_US"})
         drift = collections.defaultdict(lambda: {"now": None, "before": None})
         for department, this_week, on_target, total in self.env.cr.fetchall():
             drift[department]["now" if this_week else "before"] = rule_logic.percentage(on_target, total)

@@ -48,7 +48,7 @@ class OpsWeeklySummary(models.Model):
     energy_trend = fields.Selection(TRENDS)
     kpi_trends = fields.Char("KPI trends")
     kpis_down = fields.Integer("KPIs declining", help="Primary KPIs worse two periods in a row.")
-    goal_progress = fields.Integer("90-day goal (%)")
+    goal_progress = fields.Integer("90-day goal (%)", aggregator="avg")
     goal_days_left = fields.Integer()
     commitments = fields.Integer("Commitments logged")
     burnout_flag = fields.Boolean("Burnout watch")
