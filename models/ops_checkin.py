@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values
+from .ops_tools import check_or_raise
 
 CALL_TYPES = [
     ("am_checkin", "AM check-in"),
@@ -165,12 +166,12 @@ class OpsCheckin(models.Model):
     def _check_energy(self):
         # 0 means "not asked" (ops-only and close-out calls do not ask it)
         for checkin in self.filtered("energy_level"):
-            self._raise_invalid(checkin_values.check_energy, checkin.energy_level)
+            check_or_raise(checkin_values.check_energy, checkin.energy_level)
 
     @api.constrains("ready_status", "not_ready_reason")
     def _check_ready(self):
         for checkin in self.filtered("ready_status"):
-            self._raise_invalid(
+            check_or_raise(
                 checkin_values.check_not_ready_reason,
                 checkin.ready_status == "ready",
                 checkin.not_ready_reason,
@@ -179,20 +180,13 @@ class OpsCheckin(models.Model):
     @api.constrains("focus_summary")
     def _check_focus(self):
         for checkin in self.filtered("focus_summary"):
-            self._raise_invalid(checkin_values.check_focus_words, checkin.focus_summary)
+            check_or_raise(checkin_values.check_focus_words, checkin.focus_summary)
 
     @api.constrains("call_type", "job_id")
     def _check_job(self):
         for checkin in self:
             if checkin.call_type == "job_closeout" and not checkin.job_id:
                 raise ValidationError(self.env._("A job close-out needs the job it closes."))
-
-    @staticmethod
-    def _raise_invalid(check, *args):
-        try:
-            check(*args)
-        except checkin_values.InvalidValue as error:
-            raise ValidationError(str(error)) from error
 
     @api.model_create_multi
     def create(self, vals_list):

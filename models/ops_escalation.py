@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..coach import rules as rule_logic
 from .ops_escalation_rule import PRIORITIES
+from .ops_tools import schedule_todos
 
 LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
 MAX_LEVEL = 3
@@ -132,26 +133,17 @@ class OpsEscalation(models.Model):
 
     def _notify(self, level):
         """One to-do per recipient and a chatter note with the evidence."""
-        activities = []
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        bodies, role_users = {}, {}
+        todos, bodies, role_users = [], {}, {}
         for alert in self:
             users = alert.rule_id._recipient_users(alert.employee_id, level, role_users)
             deadline = fields.Date.context_today(self, alert.ack_deadline)
-            activities += [{
-                "res_model_id": model_id, "res_id": alert.id, "activity_type_id": todo.id,
-                "user_id": user.id, "summary": alert.name, "note": escape(alert.reason),
-                "date_deadline": deadline, "automated": True,
-            } for user in users]
+            todos += [{"res_id": alert.id, "user_id": user.id, "summary": alert.name,
+                       "note": escape(alert.reason), "date_deadline": deadline} for user in users]
             names = ", ".join(users.mapped("name")) or "nobody with a user account"
             bodies[alert.id] = (Markup("<p>%s</p><p>Alerted %s (%s).</p>%s") % (
                 alert.reason, names, LEVEL_NAMES[level],
                 self._evidence_html(alert.checkin_ids, alert.kpi_value_ids)))
-        if activities:
-            # assigned by OdooBot: the notification needs an author with a mailbox,
-            # which the Ops line's technical user does not have
-            self.env["mail.activity"].with_user(self.env.ref("base.user_root")).create(activities)
+        schedule_todos(self.env, self._name, todos)
         if bodies:
             self._message_log_batch(bodies=bodies, author_id=self.env.ref("base.partner_root").id)
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
-from ..coach.checkin_values import ROLE_KPI_MAX, InvalidValue, check_count
+from ..coach.checkin_values import ROLE_KPI_MAX, check_count
+from .ops_tools import check_or_raise
 
 ROLE_LEVELS = [
     ("owner", "Owner"),
@@ -41,7 +41,4 @@ class OpsRole(models.Model):
     @api.constrains("kpi_ids")
     def _check_kpi_count(self):
         for role in self:
-            try:
-                check_count(len(role.kpi_ids), f"KPIs of role {role.name}", 1, ROLE_KPI_MAX)
-            except InvalidValue as error:
-                raise ValidationError(str(error)) from error
+            check_or_raise(check_count, len(role.kpi_ids), f"KPIs of role {role.name}", 1, ROLE_KPI_MAX)

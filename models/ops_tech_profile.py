@@ -1,8 +1,9 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..coach.checkin_values import PROFILE_KPI_MAX, TOP_STRENGTHS_MAX, InvalidValue, check_count
+from ..coach.checkin_values import PROFILE_KPI_MAX, TOP_STRENGTHS_MAX, check_count
 from ..coach.phone import normalize_e164
+from .ops_tools import check_or_raise
 
 
 class OpsTechProfile(models.Model):
@@ -53,14 +54,14 @@ class OpsTechProfile(models.Model):
     @api.constrains("primary_kpi_ids")
     def _check_primary_kpis(self):
         for profile in self:
-            self._raise_invalid(
+            check_or_raise(
                 check_count, len(profile.primary_kpi_ids), "Primary KPIs", 1, PROFILE_KPI_MAX
             )
 
     @api.constrains("strength_line_ids")
     def _check_strengths(self):
         for profile in self:
-            self._raise_invalid(
+            check_or_raise(
                 check_count, len(profile.strength_line_ids), "Top strengths", 0, TOP_STRENGTHS_MAX
             )
 
@@ -69,13 +70,6 @@ class OpsTechProfile(models.Model):
         for profile in self:
             if profile.goal_start and profile.goal_end and profile.goal_end < profile.goal_start:
                 raise ValidationError(self.env._("The 90-day goal ends before it starts."))
-
-    @staticmethod
-    def _raise_invalid(check, *args):
-        try:
-            check(*args)
-        except InvalidValue as error:
-            raise ValidationError(str(error)) from error
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from .ops_tools import schedule_todos
 
 DRIFT_WEEKS = 4
 DRIFT_POINTS = 10.0  # adherence points below the previous weeks' average that count as drift
@@ -141,10 +142,7 @@ class OpsWeeklyReport(models.Model):
             len(summaries.filtered("burnout_flag"))))
 
     def _flag_director(self):
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
         Rule = self.env["ops.escalation_rule"]
-        self.env["mail.activity"].with_user(self.env.ref("base.user_root")).create([{
-            "res_model_id": model_id, "res_id": report.id, "activity_type_id": todo.id,
-            "user_id": user.id, "summary": "Weekly ops report: drift or load imbalance", "automated": True,
-        } for report in self for user in Rule._role_users("ops_director", report.company_id)])
+        schedule_todos(self.env, self._name, [
+            {"res_id": report.id, "user_id": user.id, "summary": "Weekly ops report: drift or load imbalance"}
+            for report in self for user in Rule._role_users("ops_director", report.company_id)])

@@ -3,6 +3,7 @@ import datetime
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from .ops_tools import schedule_todos
 
 AM_LIKE = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
            "dispatch_checkin", "accounting_checkin", "warehouse_checkin")
@@ -201,10 +202,7 @@ class OpsWeeklySummary(models.Model):
 
     def _flag_managers(self):
         """A to-do for the manager of each flagged person; nobody else hears of it."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].with_user(self.env.ref("base.user_root")).create([{
-            "res_model_id": model_id, "res_id": summary.id, "activity_type_id": todo.id,
-            "user_id": summary.manager_id.user_id.id, "summary": f"Weekly flag: {summary.employee_id.name}",
-            "note": summary.summary, "automated": True,
+        schedule_todos(self.env, self._name, [{
+            "res_id": summary.id, "user_id": summary.manager_id.user_id.id,
+            "summary": f"Weekly flag: {summary.employee_id.name}", "note": summary.summary,
         } for summary in self if summary.manager_id.user_id])

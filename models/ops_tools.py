@@ -1,0 +1,27 @@
+"""Small helpers shared by the models (Odoo side of the pure package)."""
+
+from odoo.exceptions import ValidationError
+
+from ..coach.checkin_values import InvalidValue
+
+
+def check_or_raise(check, *args):
+    """Run a pure check; its speakable message becomes a ValidationError."""
+    try:
+        return check(*args)
+    except InvalidValue as error:
+        raise ValidationError(str(error)) from error
+
+
+def schedule_todos(env, model_name, todos):
+    """Create to-dos in one batch, assigned by OdooBot (the notification needs an
+    author with a mailbox, which the Ops line's technical user does not have).
+
+    ``todos``: dicts with res_id, user_id, summary and optional note / date_deadline.
+    """
+    if not todos:
+        return env["mail.activity"]
+    model_id = env["ir.model"]._get_id(model_name)
+    todo_type = env.ref("mail.mail_activity_data_todo").id
+    return env["mail.activity"].with_user(env.ref("base.user_root")).create([
+        dict(todo, res_model_id=model_id, activity_type_id=todo_type, automated=True) for todo in todos])
