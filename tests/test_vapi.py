@@ -157,6 +157,8 @@ class TestVapiWebhook(HttpCase, OpsCoachCase):
             "primary_kpi_id": self.kpi_ftf.id, "coach_prompt_used": "Achiever line",
         }])
         self.assertEqual(checkin.create_uid, self.env.ref("ops_coach.user_ops_line"))
+        blocker = self.env["ops.escalation"].search([("checkin_ids", "in", checkin.ids)])
+        self.assertEqual(blocker.kind, "blocker", "the blocker rule fired as the call was logged")
 
     def test_invalid_argument_comes_back_speakable_and_writes_nothing(self):
         _s, body = self.post(tool_calls(("t1", "log_daily_checkin", dict(AM_CHECKIN, energy_level=7))))
