@@ -89,10 +89,7 @@ class Flow:
         raise KeyError(key)
 
     def in_window(self, local_hour):
-        start, end = self.window
-        if start <= end:
-            return start <= local_hour < end
-        return local_hour >= start or local_hour < end  # window across midnight
+        return in_window(self.window, local_hour)
 
 
 @dataclasses.dataclass
@@ -118,6 +115,14 @@ class Turn:
     prompt: str = ""
     step: Step = None
     done: bool = False
+
+
+def in_window(window, local_hour):
+    """True when ``local_hour`` (e.g. 9.5) falls in ``window`` = (start, end) hours."""
+    start, end = window
+    if start <= end:
+        return start <= local_hour < end
+    return local_hour >= start or local_hour < end  # window across midnight
 
 
 def _coerce_like(value, answer):

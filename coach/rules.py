@@ -88,6 +88,11 @@ def load_imbalance(loads, ratio=2.0):
     return flagged, busiest, lightest
 
 
+def on_target(value, target, higher_is_better):
+    """A KPI value at or better than its target."""
+    return value >= target if higher_is_better else value <= target
+
+
 def percentage(part, whole):
     return round(100.0 * part / whole, 1) if whole else 0.0
 

@@ -37,7 +37,7 @@ class OpsCoachVapi(http.Controller):
             Events._journal_refusal("vapi", "rejected", status, str(error), body, remote)
             return self._json({"error": str(error)}, status)
         event = Events._journal("vapi", message, body, remote)
-        status, answer = event._process()
+        status, answer = event._process(message)
         return self._json(answer, status)
 
     @staticmethod

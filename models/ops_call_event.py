@@ -91,9 +91,10 @@ class OpsCallEvent(models.Model):
                             ("outcome", "=", "processed"), ("id", "!=", self.id)], limit=1)
 
     # --------------------------------------------------------------- processing
-    def _process(self):
+    def _process(self, message=None):
         """Run the event through its provider's handler, isolated in a savepoint
-        so a failure keeps the journal row (marked failed, replayable)."""
+        so a failure keeps the journal row (marked failed, replayable).
+        ``message`` is the parsed payload when the caller has it already."""
         self.ensure_one()
         earlier = self._earlier_answer()
         if earlier:
@@ -101,7 +102,7 @@ class OpsCallEvent(models.Model):
                         "response": earlier.response, "checkin_id": earlier.checkin_id.id,
                         "processed_date": fields.Datetime.now()})
             return earlier.http_status, json.loads(earlier.response or "{}")
-        message = vapi.parse_body(self.payload.encode("utf-8"))
+        message = message or vapi.parse_body(self.payload.encode("utf-8"))
         try:
             with self.env.cr.savepoint():
                 answer = self.env["ops.line"]._handle_vapi(self, message)

@@ -1,10 +1,8 @@
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values
-from .ops_tools import check_or_raise
+from .ops_tools import check_or_raise, local_now
 
 CALL_TYPES = [
     ("am_checkin", "AM check-in"),
@@ -131,9 +129,7 @@ class OpsCheckin(models.Model):
     @api.depends("start", "employee_id.tz")
     def _compute_checkin_date(self):
         for checkin in self:
-            tz = pytz.timezone(checkin.employee_id.tz or self.env.user.tz or "UTC")
-            start = checkin.start and pytz.utc.localize(checkin.start).astimezone(tz)
-            checkin.checkin_date = start and start.date()
+            checkin.checkin_date = checkin.start and local_now(checkin.employee_id, checkin.start).date()
 
     @api.depends("energy_level")
     def _compute_low_energy(self):

@@ -1,11 +1,10 @@
 import datetime
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import rules as rule_logic
+from .ops_tools import local_now
 
 RULE_KINDS = [
     ("low_energy_streak", "Low energy streak"),
@@ -185,7 +184,7 @@ class OpsEscalationRule(models.Model):
             checkin_ids.setdefault(employee, {})[day] = ids
         # only people whose latest reading is low can be on a streak
         suspects = self.env["hr.employee"].union(*[
-            e for e, days in readings.items() if days[max(days)] <= self.threshold_value] or [self.env["hr.employee"]])
+            e for e, days in readings.items() if days[max(days)] <= self.threshold_value])
         suspects &= self._on_the_line(suspects)
         workdays = self.env["ops.workdays"]._workdays(suspects, start, today)
         candidates = []
@@ -243,7 +242,7 @@ class OpsEscalationRule(models.Model):
         now = fields.Datetime.now()
         due = {}
         for employee in profiles.employee_id:
-            local = pytz.utc.localize(now).astimezone(pytz.timezone(employee.tz or "UTC"))
+            local = local_now(employee, now)
             if local.hour + local.minute / 60 >= self.threshold_value:
                 due[employee] = local.date()
         if not due:
@@ -253,8 +252,7 @@ class OpsEscalationRule(models.Model):
             [("employee_id", "in", [e.id for e in due]), ("checkin_date", "in", list(days)),
              ("call_type", "not in", ("job_closeout", "eod_closeout", "safety_report"))],
             ["employee_id", "checkin_date:day"])}
-        silent = self.env["hr.employee"].union(*[e for e, d in due.items() if (e.id, d) not in called]
-                                               or [self.env["hr.employee"]])
+        silent = self.env["hr.employee"].union(*[e for e, d in due.items() if (e.id, d) not in called])
         workdays = self.env["ops.workdays"]._workdays(silent, min(days), max(days))
         return [{"rule": self, "employee": e,
                  "reason": f"No AM check-in from {e.name} by {int(self.threshold_value)}:00 on {due[e]}."}

@@ -40,6 +40,10 @@ class OpsFlow(models.Model):
          "AND window_end <= 24)", "Window hours are between 0 and 24."),
     ]
 
+    def _open_at(self, local_hour):
+        self.ensure_one()
+        return engine.in_window((self.window_start, self.window_end), local_hour)
+
     def _to_engine(self):
         self.ensure_one()
         phrases = tuple(p.strip() for p in (self.kill_phrases or "").split(",") if p.strip())

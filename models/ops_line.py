@@ -1,12 +1,11 @@
 import logging
 
-import pytz
-
 from odoo import api, fields, models
 
 from ..coach import flow as engine
 from ..coach import identify, prompt, tools, vapi
-from ..coach.checkin_values import InvalidValue, missing_checklist_items
+from ..coach.checkin_values import InvalidValue
+from .ops_tools import local_now
 
 _logger = logging.getLogger(__name__)
 LINE_USER = "ops_coach.user_ops_line"
@@ -45,27 +44,21 @@ class OpsLine(models.AbstractModel):
         return self.env["ops.tech_profile"].search([("employee_id", "=", verified.employee_id.id)], limit=1)
 
     @api.model
-    def _local_now(self, employee, now=None):
-        now = now or fields.Datetime.now()
-        tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or "UTC")
-        return pytz.utc.localize(now).astimezone(tz)
-
-    @api.model
     def _candidate_flows(self, profile, now=None):
         """The flows of the caller's roles open at their local time; all of
         their role flows when none is open."""
-        local = self._local_now(profile.employee_id, now)
+        local = local_now(profile.employee_id, now)
         hour = local.hour + local.minute / 60
         flows = self.env["ops.flow"].search([("role_ids", "in", profile.role_ids.ids),
                                              ("code", "!=", engine.OPS_ONLY)])
-        open_now = flows.filtered(lambda f: f._to_engine().in_window(hour))
+        open_now = flows.filtered(lambda f: f._open_at(hour))
         return open_now or flows
 
     @api.model
     def _caller_context(self, profile, day=None):
         employee = profile.employee_id
         strengths = profile.coaching_lines()
-        today = day or self._local_now(employee).date()
+        today = day or local_now(employee).date()
         strength = identify.strength_of_the_day(strengths, today)
         kpi = profile.primary_kpi_ids[:1]
         return {
@@ -96,13 +89,26 @@ class OpsLine(models.AbstractModel):
         return server
 
     @api.model
-    def _model_settings(self, system_text):
+    def _assistant(self, name, first_message, system_text, tool_names, max_seconds, metadata=None):
+        """A transient Vapi assistant whose tools and messages come back here."""
         params = self.env["ir.config_parameter"].sudo()
-        return {
-            "provider": params.get_param("ops_coach.vapi_model_provider") or "openai",
-            "model": params.get_param("ops_coach.vapi_model") or "gpt-4o",
-            "messages": [{"role": "system", "content": system_text}],
+        server = self._server()
+        assistant = {
+            "name": name,
+            "firstMessage": first_message,
+            "model": {
+                "provider": params.get_param("ops_coach.vapi_model_provider") or "openai",
+                "model": params.get_param("ops_coach.vapi_model") or "gpt-4o",
+                "messages": [{"role": "system", "content": system_text}],
+                "tools": tools.function_tools(server, tool_names),
+            },
+            "maxDurationSeconds": max_seconds,
+            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
+            "server": server,
         }
+        if metadata:
+            assistant["metadata"] = metadata
+        return {"assistant": assistant}
 
     @api.model
     def _assistant_for(self, profile, flows):
@@ -115,16 +121,8 @@ class OpsLine(models.AbstractModel):
             f"Hi {context['first_name']}, Ops line. Which one is it: "
             + " or ".join(flow.name for flow in engine_flows) + "?")
         longest = max(flow.time_box_seconds for flow in engine_flows)
-        return {"assistant": {
-            "name": "Ops Coach",
-            "firstMessage": first,
-            "model": dict(self._model_settings(system_text),
-                          tools=tools.function_tools(self._server(), CALLER_TOOLS)),
-            "maxDurationSeconds": max(180, longest + 60),
-            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
-            "server": self._server(),
-            "metadata": {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]},
-        }}
+        return self._assistant("Ops Coach", first, system_text, CALLER_TOOLS, max(180, longest + 60),
+                               {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]})
 
     @api.model
     def _pin_assistant(self):
@@ -135,15 +133,9 @@ class OpsLine(models.AbstractModel):
                        "get_tech_checkin_context and run the check-in it describes; log it with "
                        "log_daily_checkin. If not, apologise once, allow one more try, then end politely. "
                        "Never say whether a number or a PIN exists.")
-        return {"assistant": {
-            "name": "Ops Coach (PIN)",
-            "firstMessage": "Ops line. I didn't recognise this number: what's your employee PIN?",
-            "model": dict(self._model_settings(system_text),
-                          tools=tools.function_tools(self._server(), ("verify_pin",) + CALLER_TOOLS)),
-            "maxDurationSeconds": 240,
-            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
-            "server": self._server(),
-        }}
+        return self._assistant("Ops Coach (PIN)",
+                               "Ops line. I didn't recognise this number: what's your employee PIN?",
+                               system_text, ("verify_pin",) + CALLER_TOOLS, 240)
 
     # --------------------------------------------------------------- vapi
     @api.model
@@ -152,8 +144,7 @@ class OpsLine(models.AbstractModel):
         if message.type == "assistant-request":
             return 200, self._vapi_assistant_request(event, message)
         if message.type in ("tool-calls", "function-call"):
-            return 200, {"results": [self._vapi_tool_call(event, message, call)
-                                     for call in message.tool_calls]}
+            return 200, {"results": self._vapi_tool_calls(event, message)}
         if message.type == "end-of-call-report":
             self._end_of_call(event, message)
         return 200, {}
@@ -175,13 +166,25 @@ class OpsLine(models.AbstractModel):
         return self._assistant_for(profile, flows)
 
     @api.model
-    def _vapi_tool_call(self, event, message, call):
+    def _vapi_tool_calls(self, event, message):
+        """Answer each tool call in order; the caller is looked up once per
+        message, and again only after a PIN check may have proved who it is."""
+        results, profile = [], None
+        for call in message.tool_calls:
+            if call.name == "verify_pin":
+                results.append(vapi.tool_result(call, result=self._tool_verify_pin(event, message, call.arguments)))
+                profile = None
+                continue
+            if profile is None:
+                profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+            results.append(self._vapi_tool_call(event, message, call, profile))
+        return results
+
+    @api.model
+    def _vapi_tool_call(self, event, message, call, profile):
         handler = getattr(self, f"_tool_{call.name}", None)
         if call.name not in tools.TOOLS or handler is None:
             return vapi.tool_result(call, error=f"unknown tool {call.name}")
-        if call.name == "verify_pin":
-            return vapi.tool_result(call, result=self._tool_verify_pin(event, message, call.arguments))
-        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
         if not profile:
             return vapi.tool_result(call, error="caller not identified yet: ask for the PIN and call verify_pin")
         event.employee_id = profile.employee_id
@@ -216,7 +219,7 @@ class OpsLine(models.AbstractModel):
             raise InvalidValue("; ".join(problems))
         return values
 
-    def _write_checkin(self, profile, event, message, call_type, values):
+    def _write_checkin(self, profile, event, message, call_type, values, flow=None):
         """Create the call's check-in of ``call_type`` once; a repeat of the
         same call (and job) is answered from the first."""
         Checkin = self.env["ops.checkin"]
@@ -228,15 +231,16 @@ class OpsLine(models.AbstractModel):
             return existing, False
         employee = profile.employee_id
         checkin = Checkin.create(dict(values, employee_id=employee.id, company_id=employee.company_id.id,
-                                      role_id=self._role_for(profile, call_type).id, call_type=call_type,
+                                      role_id=self._role_for(profile, call_type, flow).id, call_type=call_type,
                                       provider="vapi", provider_call_id=message.call_id or False,
                                       start=message.started_at() or fields.Datetime.now()))
         event.checkin_id = checkin
         return checkin, True
 
-    def _role_for(self, profile, call_type):
-        flow_roles = self.env["ops.flow"].search([("call_type", "=", call_type)]).role_ids
-        return (profile.role_ids & flow_roles)[:1] or profile.role_ids[:1]
+    def _role_for(self, profile, call_type, flow=None):
+        """The caller's role the check-in was made in: the flow's, else any."""
+        flows = flow or self.env["ops.flow"].search([("call_type", "=", call_type)])
+        return (profile.role_ids & flows.role_ids)[:1] or profile.role_ids[:1]
 
     def _tool_log_daily_checkin(self, profile, event, message, arguments):
         call_type = arguments.get("call_type") or "am_checkin"
@@ -245,7 +249,7 @@ class OpsLine(models.AbstractModel):
         flow = self._flow_for(profile, call_type)
         values = self._validated(flow, arguments)
         values.update(self._extras(profile, arguments))
-        checkin, created = self._write_checkin(profile, event, message, call_type, values)
+        checkin, created = self._write_checkin(profile, event, message, call_type, values, flow)
         if not created:
             return f"Already logged as {checkin.name}."
         return f"Logged {checkin.name}." + (" Blocker noted for ops." if checkin.blocker_flag else "")
@@ -291,29 +295,27 @@ class OpsLine(models.AbstractModel):
         values = self._validated(flow, arguments)
         job = self._find_job(profile, values.pop("job_ref"))
         values["job_id"] = job.id
-        checkin, created = self._write_checkin(profile, event, message, "job_closeout", values)
-        missing = missing_checklist_items({key: checkin[key] for key in (
-            "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")})
+        checkin, created = self._write_checkin(profile, event, message, "job_closeout", values, flow)
         if created:
-            self._update_job(job, checkin, missing)
-        if missing:
-            return f"Logged {checkin.name} for {job.name}. Missing: " + ", ".join(missing) + "."
+            self._update_job(job, checkin)
+        if checkin.missed_steps:
+            return f"Logged {checkin.name} for {job.name}. Missing: {checkin.missed_steps}."
         return f"Logged {checkin.name}. {job.name} is closed out."
 
-    def _update_job(self, job, checkin, missing):
+    def _update_job(self, job, checkin):
         lines = [f"Close-out {checkin.name} by {checkin.employee_id.name}."]
-        lines.append("Missing: " + ", ".join(missing) + "." if missing else "Checklist complete.")
+        lines.append(f"Missing: {checkin.missed_steps}." if checkin.missed_steps else "Checklist complete.")
         if checkin.follow_up_needed:
             lines.append(f"Follow-up: {checkin.follow_up_note or 'needed'}.")
         # automated notes are authored by OdooBot: the line's user has no mailbox
         job.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id)
-        if not missing and not checkin.follow_up_needed:
+        if not checkin.missed_steps and not checkin.follow_up_needed:
             job.state = JOB_DONE_STATE
 
     def _tool_log_eod_closeout(self, profile, event, message, arguments):
         flow = self._flow_for(profile, "eod_closeout")
         values = self._validated(flow, arguments)
-        checkin, created = self._write_checkin(profile, event, message, "eod_closeout", values)
+        checkin, created = self._write_checkin(profile, event, message, "eod_closeout", values, flow)
         return f"{'Logged' if created else 'Already logged as'} {checkin.name}."
 
     def _tool_report_safety_issue(self, profile, event, message, arguments):
@@ -354,7 +356,7 @@ class OpsLine(models.AbstractModel):
         employees = with_profile.employee_id
         if len(employees) > 1 and name:
             employees = employees.filtered(lambda e: str(name).lower() in e.name.lower())
-        return self.env["hr.employee"].browse(employees.ids) if len(employees) == 1 else self.env["hr.employee"]
+        return employees if len(employees) == 1 else self.env["hr.employee"]
 
     # -------------------------------------------------------- end of call
     @api.model

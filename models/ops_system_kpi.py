@@ -44,13 +44,10 @@ class OpsSystemKpi(models.Model):
         made = {e.id for e, in self.env["ops.checkin"]._read_group(
             [("employee_id", "in", list(expected)), ("checkin_date", "=", day), ("call_type", "in", AM_LIKE)],
             ["employee_id"])}
-        values = self.env["ops.kpi.value"].search_read(
+        values = self.env["ops.kpi.value"].search(
             [("employee_id", "in", profiles.employee_id.ids), ("period_start", ">", day - datetime.timedelta(days=7)),
-             ("period_start", "<=", day)], ["value", "kpi_id"])
-        kpis = {k.id: k for k in self.env["ops.kpi"].browse({v["kpi_id"][0] for v in values})}
-        on_target = sum(1 for v in values if (v["value"] >= kpis[v["kpi_id"][0]].target
-                                              if kpis[v["kpi_id"][0]].higher_is_better
-                                              else v["value"] <= kpis[v["kpi_id"][0]].target))
+             ("period_start", "<=", day)])
+        on_target = sum(1 for v in values if rule_logic.on_target(v.value, v.kpi_id.target, v.kpi_id.higher_is_better))
         start = datetime.datetime.combine(day, datetime.time.min)
         alerts = self.env["ops.escalation"].search_count(
             [("company_id", "=", company.id), ("raised_date", ">=", start),

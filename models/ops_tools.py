@@ -1,5 +1,8 @@
 """Small helpers shared by the models (Odoo side of the pure package)."""
 
+import pytz
+
+from odoo import fields
 from odoo.exceptions import ValidationError
 
 from ..coach.checkin_values import InvalidValue
@@ -25,3 +28,10 @@ def schedule_todos(env, model_name, todos):
     todo_type = env.ref("mail.mail_activity_data_todo").id
     return env["mail.activity"].with_user(env.ref("base.user_root")).create([
         dict(todo, res_model_id=model_id, activity_type_id=todo_type, automated=True) for todo in todos])
+
+
+def local_now(employee, now=None):
+    """``now`` (UTC, default the current time) in the employee's timezone: their
+    own, else their working calendar's, else UTC."""
+    tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or "UTC")
+    return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)

@@ -70,6 +70,7 @@ class OpsWeeklyReport(models.Model):
         """KPI values at or better than target, by department, this week vs the previous weeks."""
         self.env["ops.kpi.value"].flush_model()
         self.env.cr.execute("""
+            -- "on target" as coach.rules.on_target, aggregated in SQL
             SELECT COALESCE(d.name->>%(lang)s, d.name->>'en_US', 'No department'),
                    v.period_start >= %(start)s AS this_week,
                    count(*) FILTER (WHERE CASE WHEN k.higher_is_better THEN v.value >= k.target

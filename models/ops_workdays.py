@@ -4,6 +4,8 @@ import pytz
 
 from odoo import api, models
 
+from .ops_tools import local_now
+
 WEEKDAYS = range(5)
 
 
@@ -33,7 +35,7 @@ class OpsWorkdays(models.AbstractModel):
                                                                  datetime.time.max))
             intervals = calendar._work_intervals_batch(start_dt, end_dt, resources=group.resource_id)
             for employee in group:
-                tz = pytz.timezone(employee.tz or calendar.tz or "UTC")
+                tz = local_now(employee).tzinfo
                 days = {begin.astimezone(tz).date() for begin, _end, _rec in intervals[employee.resource_id.id]}
                 result[employee.id] = {d for d in days if start <= d <= end}
         return result

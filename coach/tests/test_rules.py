@@ -84,3 +84,9 @@ def test_weekly_text():
 def test_weekly_text_without_expected_calls():
     text = rules.weekly_text("Alan", 1, 0, 5.0, "up", [], None, 1, False)
     assert text == "Alan: 1 check-in; energy 5.0 (up); 1 commitment."
+
+
+@pytest.mark.parametrize(("value", "target", "higher", "expected"),
+                         [(90, 90, True, True), (89, 90, True, False), (3, 3, False, True), (4, 3, False, False)])
+def test_on_target_is_inclusive_and_honours_direction(value, target, higher, expected):
+    assert rules.on_target(value, target, higher) is expected
