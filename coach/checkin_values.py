@@ -24,16 +24,17 @@ class InvalidValue(ValueError):
     """A value a caller gave is out of range; the message is speakable."""
 
 
-def check_energy(value):
-    """Return ``value`` as an int in 1..5 or raise :class:`InvalidValue`."""
+def check_energy(value, label="energy"):
+    """Return ``value`` as an int in 1..5 or raise :class:`InvalidValue`;
+    ``label`` names the value in the message (the tool argument on the line)."""
     try:
         energy = int(value)
-    except (TypeError, ValueError):
-        raise InvalidValue(f"energy must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}") from None
-    if isinstance(value, float) and value != energy:
-        raise InvalidValue(f"energy must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}")
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidValue(f"{label} must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}") from None
+    if isinstance(value, bool) or (isinstance(value, float) and value != energy):
+        raise InvalidValue(f"{label} must be a whole number from {ENERGY_MIN} to {ENERGY_MAX}")
     if not ENERGY_MIN <= energy <= ENERGY_MAX:
-        raise InvalidValue(f"energy must be {ENERGY_MIN} to {ENERGY_MAX}, got {energy}")
+        raise InvalidValue(f"{label} must be {ENERGY_MIN} to {ENERGY_MAX}, got {energy if abs(energy) < 10**6 else 'more'}")
     return energy
 
 
@@ -48,11 +49,11 @@ def check_not_ready_reason(ready, reason):
     return reason
 
 
-def check_focus_words(text):
+def check_focus_words(text, label="focus"):
     """The daily focus is repeated back in five words or fewer."""
     words = (text or "").split()
     if len(words) > FOCUS_MAX_WORDS:
-        raise InvalidValue(f"focus must be {FOCUS_MAX_WORDS} words or fewer, got {len(words)}")
+        raise InvalidValue(f"{label} must be {FOCUS_MAX_WORDS} words or fewer, got {len(words)}")
     return " ".join(words)
 
 

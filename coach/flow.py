@@ -6,6 +6,7 @@ Flows come from Odoo records (``ops.flow``); this module only sees plain data.
 """
 
 import dataclasses
+import math
 import re
 
 from .checkin_values import InvalidValue, check_energy, check_focus_words
@@ -51,6 +52,10 @@ class Condition:
 
 @dataclasses.dataclass(frozen=True)
 class Step:
+    """One question. ``key`` is the answer's name everywhere the caller's agent
+    sees it (tool argument, prompt, errors); ``field`` the check-in field it
+    fills when that differs."""
+
     key: str
     question: str
     answer_type: str = "text"
@@ -59,6 +64,9 @@ class Step:
     choices: tuple = ()
     condition: Condition = None
     reprompt: str = ""
+    fallback_key: str = ""  # a tool call that leaves this step out takes that step's answer
+    minimum: float = None
+    maximum: float = None
 
     @property
     def target(self):
@@ -156,48 +164,62 @@ def parse_choices(spec):
 def normalize_answer(step, raw):
     """The answer as the value stored in the check-in, or :class:`InvalidValue`."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise InvalidValue(f"{step.target} needs an answer")
+        raise InvalidValue(f"{step.key} needs an answer")
     kind = step.answer_type
     if kind == "scale":
-        return _normalize_scale(raw)
+        return _normalize_scale(step, raw)
     if kind == "yes_no":
         return _normalize_yes_no(step, raw)
     if kind == "choice":
         return _normalize_choice(step, raw)
     if kind == "number":
-        try:
-            return float(raw)
-        except (TypeError, ValueError):
-            raise InvalidValue(f"{step.target} must be a number") from None
+        return _normalize_number(step, raw)
+    if isinstance(raw, (dict, list)):
+        raise InvalidValue(f"{step.key} must be said in words")
     text = " ".join(str(raw).split())
     if kind == "short_text":
-        return check_focus_words(text)
+        return check_focus_words(text, step.key)
     return text
 
 
-def _normalize_scale(raw):
+def _normalize_number(step, raw):
+    if isinstance(raw, str):
+        words = [NUMBER_WORDS.get(w, w) for w in _words(raw.replace("%", ""))]
+        raw = words[0] if len(words) == 1 else raw
+    try:
+        number = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidValue(f"{step.key} must be a number") from None
+    low = -1e9 if step.minimum is None else step.minimum
+    high = 1e9 if step.maximum is None else step.maximum
+    if isinstance(raw, bool) or not math.isfinite(number) or not low <= number <= high:
+        raise InvalidValue(f"{step.key} must be a number from {low:g} to {high:g}")
+    return number
+
+
+def _normalize_scale(step, raw):
     if isinstance(raw, str):
         words = _words(raw)
         numbers = [NUMBER_WORDS.get(w, w) for w in words]
         digits = [n for n in numbers if isinstance(n, int) or str(n).isdigit()]
         raw = digits[0] if len(digits) == 1 else raw
-    return check_energy(raw)
+    return check_energy(raw, step.key)
 
 
 def _normalize_yes_no(step, raw):
     if isinstance(raw, bool):
         return raw
-    words = set(_words(raw))
+    words = set(_words(raw)) if isinstance(raw, (str, int)) else set()
     yes, no = bool(words & YES_WORDS), bool(words & NO_WORDS)
     if yes == no:
-        raise InvalidValue(f"{step.target} must be yes or no")
+        raise InvalidValue(f"{step.key} must be yes or no")
     return yes
 
 
 def _normalize_choice(step, raw):
     if isinstance(raw, bool) and len(step.choices) == 2:
         return step.choices[0][0] if raw else step.choices[1][0]
-    text = " ".join(_words(raw))
+    text = " ".join(_words(raw)) if isinstance(raw, (str, int, float)) else ""
     for value, synonyms in step.choices:
         if text == value.lower() or text in synonyms:
             return value
@@ -206,7 +228,7 @@ def _normalize_choice(step, raw):
     if len(set(matches)) == 1:
         return matches[0]
     names = ", ".join(value for value, _synonyms in step.choices)
-    raise InvalidValue(f"{step.target} must be one of: {names}")
+    raise InvalidValue(f"{step.key} must be one of: {names}")
 
 
 def is_measurable(text):
@@ -282,13 +304,14 @@ def _switch_to_ops_only(state, flows_by_code):
     return Turn("switched", prompt, step, done=step is None)
 
 
+def as_fields(flow, answers):
+    """Answers by step key → values by the check-in field each step fills."""
+    return {step.target: answers[step.key] for step in flow.steps if step.key in answers}
+
+
 def checkin_values(state):
     """The answers as ``ops.checkin`` field values (call type included)."""
-    values = {"call_type": state.flow.call_type}
-    for step in state.flow.steps:
-        if step.key in state.answers:
-            values[step.target] = state.answers[step.key]
-    return values
+    return dict(as_fields(state.flow, state.answers), call_type=state.flow.call_type)
 
 
 def validate_arguments(flow, arguments):
@@ -303,6 +326,8 @@ def validate_arguments(flow, arguments):
         if not step.applies(values):
             continue
         raw = arguments.get(step.key, arguments.get(step.target))
+        if (raw is None or raw == "") and step.fallback_key:
+            raw = values.get(step.fallback_key)
         if raw is None or raw == "":
             if step.required:
                 problems.append(f"{step.key} is required")

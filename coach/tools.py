@@ -1,16 +1,11 @@
-"""The Ops line's voice tools: names, JSON schemas and argument aliases.
+"""The Ops line's voice tools: names, JSON schemas and call types.
 
 The names and arguments of seed 001 (``get_tech_checkin_context``,
-``log_daily_checkin``) are kept so an assistant built from it works unchanged.
+``log_daily_checkin``) are kept so an assistant built from it works unchanged:
+the flows' step keys are those argument names, so the schema, the prompt and
+every error speak the same names.
 """
 
-# seed 001 argument name -> step key / check-in field
-SEED_001_ALIASES = {
-    "blocker_present": "blocker_flag",
-    "kpi_action_today": "kpi_action",
-    "focus_summary_5_words": "focus_summary",
-    "goal_action_today": "goal_action",
-}
 # seed 001 call types -> ours
 CALL_TYPE_ALIASES = {"daily_checkin": "am_checkin", "daily": "am_checkin"}
 ROLE_CALL_TYPES = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
@@ -18,17 +13,11 @@ ROLE_CALL_TYPES = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "man
 
 
 def canonical_arguments(arguments):
-    """Rename seed-001 argument names to step keys; ours win when both are given."""
-    renamed = {}
-    for key, value in arguments.items():
-        target = SEED_001_ALIASES.get(key, key)
-        if key != target and target in arguments:
-            continue
-        renamed[target] = value
-    call_type = renamed.get("call_type")
+    """The arguments with seed 001's call types mapped to ours."""
+    call_type = arguments.get("call_type")
     if isinstance(call_type, str):
-        renamed["call_type"] = CALL_TYPE_ALIASES.get(call_type, call_type)
-    return renamed
+        return dict(arguments, call_type=CALL_TYPE_ALIASES.get(call_type.strip(), call_type.strip()))
+    return dict(arguments)
 
 
 def _string(description):
@@ -53,9 +42,10 @@ CHECKIN_PROPERTIES = {
     "coach_prompt_used": _string("The strengths one-liner you said."),
     "focus_summary_5_words": _string("The caller's focus in five words or fewer."),
     "goal_action_today": _string("One action today toward the 90-day goal."),
-    "commitment": _string("The micro-commitment the caller confirmed."),
+    "commitment": _string("The micro-commitment the caller confirmed (default: kpi_action_today)."),
     "call_completed": _boolean("False when the caller hung up or ran out of time mid-flow."),
-    "duration_seconds": {"type": "integer", "minimum": 0},
+    "duration_seconds": {"type": "integer", "minimum": 0, "maximum": 86400},
+    "call_id": _string("Seed 001's call id; the call is known from the message, so it is optional."),
     "owner_constraint": _string("Owner: the single constraint limiting growth."),
     "owner_mode": {"type": "string", "enum": ["creation", "reaction"]},
     "avoided_decision": _string("Owner: one decision being avoided."),

@@ -9,12 +9,12 @@ import datetime
 import hmac
 import json
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
+from . import payload
+
+MAX_BODY_BYTES = payload.MAX_BODY_BYTES
+PayloadError = payload.PayloadError
 ANSWERED_TYPES = ("assistant-request", "tool-calls")
-
-
-class PayloadError(ValueError):
-    """The request body is not a Vapi message; the text says why."""
+MAX_CALL_SECONDS = 24 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +26,9 @@ class ToolCall:
 
 @dataclasses.dataclass(frozen=True)
 class Message:
+    """One Vapi server message. ``raw`` is cleaned JSON (see ``payload``);
+    every accessor answers for any shape of it."""
+
     type: str
     call_id: str
     caller_number: str
@@ -33,40 +36,39 @@ class Message:
     tool_calls: tuple = ()
 
     @property
+    def call(self):
+        return payload.obj(self.raw.get("call"))
+
+    @property
     def ended_reason(self):
-        return self.raw.get("endedReason") or self.raw.get("call", {}).get("endedReason") or ""
+        return payload.identifier(self.raw.get("endedReason") or self.call.get("endedReason"))
 
     def duration_seconds(self):
         """``endedAt − startedAt`` of the message, else of the call; ``None`` if unknown."""
-        call = self.raw.get("call") or {}
-        started = _parse_time(self.raw.get("startedAt") or call.get("startedAt"))
-        ended = _parse_time(self.raw.get("endedAt") or call.get("endedAt"))
-        if started and ended and ended >= started:
+        started = self.started_at()
+        ended = _parse_time(self.raw.get("endedAt") or self.call.get("endedAt"))
+        if started and ended and started <= ended <= started + datetime.timedelta(seconds=MAX_CALL_SECONDS):
             return round((ended - started).total_seconds())
         for key, scale in (("durationSeconds", 1), ("durationMs", 0.001)):
-            if isinstance(self.raw.get(key), (int, float)):
-                return round(self.raw[key] * scale)
+            seconds = payload.bounded_int(self.raw.get(key), 0, MAX_CALL_SECONDS / scale)
+            if seconds is not None:
+                return round(seconds * scale)
         return None
 
     def started_at(self):
-        call = self.raw.get("call") or {}
-        return _parse_time(self.raw.get("startedAt") or call.get("startedAt"))
+        return _parse_time(self.raw.get("startedAt") or self.call.get("startedAt"))
 
     @property
     def transcript(self):
-        artifact = self.raw.get("artifact") or {}
-        return artifact.get("transcript") or self.raw.get("transcript") or ""
+        return payload.text(payload.obj(self.raw.get("artifact")).get("transcript") or self.raw.get("transcript"))
 
     @property
     def summary(self):
-        analysis = self.raw.get("analysis") or {}
-        return analysis.get("summary") or self.raw.get("summary") or ""
+        return payload.text(payload.obj(self.raw.get("analysis")).get("summary") or self.raw.get("summary"))
 
     @property
     def structured_data(self):
-        analysis = self.raw.get("analysis") or {}
-        data = analysis.get("structuredData")
-        return data if isinstance(data, dict) else {}
+        return payload.obj(payload.obj(self.raw.get("analysis")).get("structuredData"))
 
 
 def _parse_time(value):
@@ -74,63 +76,68 @@ def _parse_time(value):
         return None
     try:
         moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo:
+            moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo:
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return moment
+    return moment if 2000 <= moment.year <= 2200 else None
 
 
 def parse_body(body):
     """Parse raw request bytes into a :class:`Message` or raise :class:`PayloadError`."""
-    if len(body) > MAX_BODY_BYTES:
-        raise PayloadError(f"body of {len(body)} bytes is over the {MAX_BODY_BYTES} byte limit")
-    try:
-        envelope = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PayloadError(f"body is not JSON: {error}") from None
+    return parse_envelope(payload.load_json(body))
+
+
+def parse_envelope(envelope):
+    """A cleaned JSON value into a :class:`Message`, or :class:`PayloadError`."""
     if not isinstance(envelope, dict) or not isinstance(envelope.get("message"), dict):
         raise PayloadError('body must be an object with a "message" object')
     message = envelope["message"]
     kind = message.get("type")
-    if not isinstance(kind, str) or not kind:
+    if not isinstance(kind, str) or not kind.strip():
         raise PayloadError('message has no "type"')
-    call = message.get("call") if isinstance(message.get("call"), dict) else {}
-    customer = call.get("customer") or message.get("customer") or {}
+    call = payload.obj(message.get("call"))
+    customer = payload.obj(call.get("customer") or message.get("customer"))
     tool_calls = tuple(_tool_calls(message)) if kind in ("tool-calls", "function-call") else ()
     return Message(
-        type=kind,
-        call_id=str(call.get("id") or ""),
-        caller_number=str(customer.get("number") or "") if isinstance(customer, dict) else "",
+        type=payload.identifier(kind),
+        call_id=payload.identifier(call.get("id")),
+        caller_number=payload.identifier(customer.get("number")),
         raw=message,
         tool_calls=tool_calls,
     )
 
 
-def _tool_calls(message):
+def _tool_items(message):
     items = message.get("toolCallList") or message.get("toolCalls")
     if items is None and isinstance(message.get("toolWithToolCallList"), list):
-        items = [item.get("toolCall") or {} for item in message["toolWithToolCallList"]]
+        items = [payload.obj(item).get("toolCall") for item in message["toolWithToolCallList"]]
     if items is None and isinstance(message.get("functionCall"), dict):  # legacy function-call
-        items = [dict(message["functionCall"], id=message["functionCall"].get("id", "function-call"))]
+        items = [dict(message["functionCall"], id=message["functionCall"].get("id") or "function-call")]
     if not isinstance(items, list):
         raise PayloadError("tool-calls message has no toolCallList")
-    for item in items:
+    return items
+
+
+def _tool_calls(message):
+    for item in _tool_items(message):
         if not isinstance(item, dict):
             raise PayloadError("a tool call is not an object")
         function = item.get("function") if isinstance(item.get("function"), dict) else item
         name = function.get("name")
-        if not name:
+        if not isinstance(name, str) or not name.strip():
             raise PayloadError("a tool call has no function name")
         arguments = function.get("arguments", function.get("parameters", {}))
         if isinstance(arguments, str):
             try:
-                arguments = json.loads(arguments) if arguments.strip() else {}
-            except json.JSONDecodeError:
-                raise PayloadError(f"arguments of {name} are not JSON") from None
+                arguments = payload.load_json(arguments.encode("utf-8")) if arguments.strip() else {}
+            except PayloadError:
+                raise PayloadError(f"arguments of {name[:60]} are not JSON") from None
+        if arguments is None:
+            arguments = {}
         if not isinstance(arguments, dict):
-            raise PayloadError(f"arguments of {name} must be an object")
-        yield ToolCall(id=str(item.get("id") or ""), name=name, arguments=arguments)
+            raise PayloadError(f"arguments of {name[:60]} must be an object")
+        yield ToolCall(id=payload.identifier(item.get("id")), name=name.strip()[:100], arguments=arguments)
 
 
 def secret_matches(headers, secret):
@@ -162,3 +169,25 @@ def tool_result(call, result=None, error=None):
     else:
         entry["result"] = one_line(result if isinstance(result, str) else json.dumps(result, sort_keys=True))
     return entry
+
+
+KEPT_FOR_RETRY = "Thanks, I have it; it is kept and will be saved in a moment."
+FALLBACK_GREETING = ("Ops line. I can't open your check-in right now. Tell me how you're doing and "
+                     "any blockers; I'll pass it on.")
+
+
+def failure_answer(message):
+    """What Vapi is told when processing failed: the request is journaled and
+    will be retried, so the caller hears that it is kept, never an error."""
+    if message.type in ("tool-calls", "function-call"):
+        return 200, {"results": [tool_result(call, result=KEPT_FOR_RETRY) for call in message.tool_calls]}
+    if message.type == "assistant-request":
+        # no tools: the end-of-call report keeps the transcript for a person to read
+        return 200, {"assistant": {
+            "name": "Ops Coach (fallback)", "firstMessage": FALLBACK_GREETING, "maxDurationSeconds": 180,
+            "model": {"provider": "openai", "model": "gpt-4o", "messages": [{"role": "system", "content": (
+                "You are the company's Ops line. Odoo is briefly unavailable. Listen, ask whether the "
+                "caller is ready to work and about any blocker or safety issue, thank them and end.")}]},
+            "serverMessages": ["end-of-call-report"],
+        }}
+    return 200, {}

@@ -10,6 +10,7 @@ from . import ops_escalation_rule
 from . import ops_escalation
 from . import ops_demo
 from . import ops_flow
+from . import ops_call
 from . import ops_call_event
 from . import ops_line
 from . import res_config_settings

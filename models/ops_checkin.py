@@ -19,6 +19,7 @@ CALL_TYPES = [
     ("safety_report", "Safety report"),
 ]
 PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual")]
+JOB_DONE_STATE = "1_done"
 YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
 
@@ -102,6 +103,13 @@ class OpsCheckin(models.Model):
     transcript = fields.Text()
     summary = fields.Text()
     escalation_ids = fields.Many2many("ops.escalation", string="Escalations", copy=False)
+    effects_done = fields.Boolean(
+        "Side effects run", copy=False, readonly=True,
+        help="The check-in rules and the job update have run for this check-in. The line saves the "
+        "answers first and runs these after, retrying them when they fail.")
+    is_placeholder = fields.Boolean(
+        copy=False, readonly=True,
+        help="Left by an end-of-call report for a call that logged nothing; answers arriving later fill it.")
     color = fields.Integer(compute="_compute_color")
 
     _sql_constraints = [
@@ -191,9 +199,30 @@ class OpsCheckin(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("ops.checkin") or "/"
         checkins = super().create(vals_list)
-        if not self.env.context.get("ops_coach_skip_rules"):
-            self.env["ops.escalation_rule"]._apply_checkin_rules(checkins)
+        if not self.env.context.get("ops_coach_defer_effects"):
+            checkins.filtered(lambda checkin: not checkin.effects_done)._run_side_effects()
         return checkins
+
+    def _run_side_effects(self):
+        """What a saved check-in sets off: the check-in rules (alerts, notes,
+        to-dos) and, for a job close-out, the job's note and state. Runs once
+        per check-in; the line runs it after the answers are committed."""
+        self.env["ops.escalation_rule"]._apply_checkin_rules(self)
+        for closeout in self.filtered(lambda checkin: checkin.call_type == "job_closeout" and checkin.job_id):
+            closeout._update_job()
+        self.effects_done = True
+
+    def _update_job(self):
+        self.ensure_one()
+        lines = [f"Close-out {self.name} by {self.employee_id.name}."]
+        lines.append(f"Missing: {self.missed_steps}." if self.missed_steps else "Checklist complete.")
+        if self.follow_up_needed:
+            lines.append(f"Follow-up: {self.follow_up_note or 'needed'}.")
+        # automated notes are authored by OdooBot, who can post without a mail server
+        self.job_id.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id,
+                                 subtype_xmlid="mail.mt_note")
+        if not self.missed_steps and not self.follow_up_needed:
+            self.job_id.state = JOB_DONE_STATE
 
     def _evidence_line(self):
         """One line a manager reads in an alert: what this call said."""

@@ -121,8 +121,9 @@ class OpsEscalation(models.Model):
             return
         self.write({"checkin_ids": [fields.Command.link(c.id) for c in new_checkins],
                     "kpi_value_ids": [fields.Command.link(v.id) for v in new_values]})
+        # authored by OdooBot: the Ops line's technical user has no email to post with
         self.message_post(body=Markup("<p>%s</p>%s") % (candidate["reason"], self._evidence_html(
-            new_checkins, new_values)), subtype_xmlid="mail.mt_note")
+            new_checkins, new_values)), subtype_xmlid="mail.mt_note", author_id=self.env.ref("base.partner_root").id)
 
     @staticmethod
     def _evidence_html(checkins, kpi_values):

@@ -63,7 +63,11 @@ class OpsFlowStep(models.Model):
 
     flow_id = fields.Many2one("ops.flow", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
-    key = fields.Char(required=True, help="The check-in field the answer fills.")
+    key = fields.Char(
+        required=True,
+        help="The answer's name: the voice agent's tool argument, the prompt's bracket and every error use it.")
+    field_name = fields.Char(
+        "Check-in field", help="The check-in field the answer fills, when it is not the key itself.")
     question = fields.Char(required=True, translate=True)
     answer_type = fields.Selection(
         [("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choice"), ("number", "Number"),
@@ -79,15 +83,21 @@ class OpsFlowStep(models.Model):
     )
     condition_value = fields.Char()
     reprompt = fields.Char(help="Said once when the answer is not measurable.", translate=True)
+    fallback_key = fields.Char(
+        "Else take", help="Key of an earlier step whose answer stands in when a tool call leaves this one "
+        "out (seed 001's assistants send no separate commitment).")
+    minimum = fields.Float(help="Numbers: the lowest answer accepted (both at 0: no bounds).")
+    maximum = fields.Float(help="Numbers: the highest answer accepted (both at 0: no bounds).")
 
     _sql_constraints = [("flow_key_uniq", "unique(flow_id, key)", "A flow asks each key once.")]
 
-    @api.constrains("key", "answer_type", "choices", "condition_key", "condition_operator")
+    @api.constrains("key", "field_name", "answer_type", "choices", "condition_key", "condition_operator")
     def _check_step(self):
         checkin_fields = self.env["ops.checkin"]._fields
         for step in self:
-            if step.key not in checkin_fields and step.key not in NON_FIELD_KEYS:
-                raise ValidationError(self.env._("%(key)s is not a check-in field.", key=step.key))
+            target = step.field_name or step.key
+            if target not in checkin_fields and target not in NON_FIELD_KEYS:
+                raise ValidationError(self.env._("%(key)s is not a check-in field.", key=target))
             if step.answer_type == "choice" and not engine.parse_choices(step.choices):
                 raise ValidationError(self.env._("Step %(key)s needs its choices.", key=step.key))
             if bool(step.condition_key) != bool(step.condition_operator):
@@ -100,8 +110,10 @@ class OpsFlowStep(models.Model):
         if self.condition_key:
             condition = engine.Condition(self.condition_key, self.condition_operator,
                                          self.condition_value or None)
+        bounded = self.answer_type == "number" and (self.minimum or self.maximum)
         return engine.Step(
-            key=self.key, question=self.question, answer_type=self.answer_type,
+            key=self.key, question=self.question, answer_type=self.answer_type, field=self.field_name or "",
             required=self.required, choices=engine.parse_choices(self.choices),
-            condition=condition, reprompt=self.reprompt or "",
+            condition=condition, reprompt=self.reprompt or "", fallback_key=self.fallback_key or "",
+            minimum=self.minimum if bounded else None, maximum=self.maximum if bounded else None,
         )

@@ -1,9 +1,10 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import identify, prompt, tools, vapi
+from ..coach import identify, payload, prompt, tools, vapi
 from ..coach.checkin_values import InvalidValue
 from .ops_tools import local_now
 
@@ -13,7 +14,7 @@ GENERIC_PIN_FAILURE = "I couldn't verify that PIN."
 CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_closeout"}
 CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout",
                 "log_eod_closeout", "report_safety_issue")
-JOB_DONE_STATE = "1_done"
+MAX_JOB_ID = payload.LARGEST_INT
 
 
 class OpsLine(models.AbstractModel):
@@ -150,13 +151,6 @@ class OpsLine(models.AbstractModel):
         return 200, {}
 
     @api.model
-    def _vapi_failure_answer(self, message, error):
-        if message.type in ("tool-calls", "function-call"):
-            text = "Sorry, that could not be saved right now; it is kept and will be retried."
-            return 200, {"results": [vapi.tool_result(call, error=text) for call in message.tool_calls]}
-        return 500, {"error": "processing failed; the event is journaled for replay"}
-
-    @api.model
     def _vapi_assistant_request(self, event, message):
         profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
         if not profile:
@@ -191,7 +185,7 @@ class OpsLine(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 result = handler(profile, event, message, tools.canonical_arguments(call.arguments))
-        except InvalidValue as error:
+        except (InvalidValue, ValidationError) as error:  # the agent can ask again; nothing was written
             return vapi.tool_result(call, error=str(error))
         return vapi.tool_result(call, result=result)
 
@@ -214,27 +208,37 @@ class OpsLine(models.AbstractModel):
         return mine[0]
 
     def _validated(self, flow, arguments):
-        values, problems = engine.validate_arguments(flow._to_engine(), arguments)
+        """The tool's arguments checked against the flow: check-in field values."""
+        engine_flow = flow._to_engine()
+        answers, problems = engine.validate_arguments(engine_flow, arguments)
         if problems:
             raise InvalidValue("; ".join(problems))
-        return values
+        return engine.as_fields(engine_flow, answers)
 
-    def _write_checkin(self, profile, event, message, call_type, values, flow=None):
-        """Create the call's check-in of ``call_type`` once; a repeat of the
-        same call (and job) is answered from the first."""
+    def _write_checkin(self, profile, event, message, call_type, values, flow=None, placeholder=False):
+        """Save the call's check-in of ``call_type`` once; a repeat of the same
+        call (and job) is answered from the first. Answers that arrive after
+        the end-of-call report left an *incomplete* placeholder fill it.
+        Side effects are left for the journal to run once this is committed."""
         Checkin = self.env["ops.checkin"]
-        domain = [("provider", "=", "vapi"), ("provider_call_id", "=", message.call_id or event.call_id),
+        domain = [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id),
                   ("call_type", "=", call_type), ("job_id", "=", values.get("job_id", False))]
         existing = Checkin.search(domain, limit=1) if message.call_id else Checkin
+        if existing and not placeholder and existing.completion_status == "incomplete" and existing.is_placeholder:
+            existing.write(dict(values, completion_status=values.get("completion_status", "complete"),
+                                is_placeholder=False, effects_done=False))
+            event.checkin_ids = [fields.Command.link(existing.id)]
+            return existing, True
         if existing:
-            event.checkin_id = existing
+            event.checkin_ids = [fields.Command.link(existing.id)]
             return existing, False
         employee = profile.employee_id
-        checkin = Checkin.create(dict(values, employee_id=employee.id, company_id=employee.company_id.id,
-                                      role_id=self._role_for(profile, call_type, flow).id, call_type=call_type,
-                                      provider="vapi", provider_call_id=message.call_id or False,
-                                      start=message.started_at() or fields.Datetime.now()))
-        event.checkin_id = checkin
+        checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
+            values, employee_id=employee.id, company_id=employee.company_id.id,
+            role_id=self._role_for(profile, call_type, flow).id, call_type=call_type, provider=event.provider,
+            provider_call_id=message.call_id or False, is_placeholder=placeholder,
+            start=message.started_at() or fields.Datetime.now()))
+        event.checkin_ids = [fields.Command.link(checkin.id)]
         return checkin, True
 
     def _role_for(self, profile, call_type, flow=None):
@@ -257,28 +261,29 @@ class OpsLine(models.AbstractModel):
     def _extras(self, profile, arguments):
         """Optional fields outside the flow steps (seed 001's extras)."""
         extras = {}
-        if arguments.get("primary_kpi"):
-            wanted = str(arguments["primary_kpi"]).strip().lower()
+        if payload.text(arguments.get("primary_kpi")):
+            wanted = payload.text(arguments["primary_kpi"]).strip().lower()
             kpi = profile.primary_kpi_ids.filtered(
                 lambda k: wanted in (k.code.lower(), k.name.lower())) or profile.primary_kpi_ids[:1]
             extras["primary_kpi_id"] = kpi[:1].id
         elif profile.primary_kpi_ids:
             extras["primary_kpi_id"] = profile.primary_kpi_ids[:1].id
-        if arguments.get("coach_prompt_used"):
-            extras["coach_prompt_used"] = str(arguments["coach_prompt_used"])[:500]
+        if payload.text(arguments.get("coach_prompt_used")):
+            extras["coach_prompt_used"] = payload.text(arguments["coach_prompt_used"])[:500]
         if arguments.get("call_completed") is False:
             extras["completion_status"] = "partial"
-        duration = arguments.get("duration_seconds")
-        if isinstance(duration, int) and duration >= 0:
+        duration = payload.bounded_int(arguments.get("duration_seconds"), 0, vapi.MAX_CALL_SECONDS)
+        if duration is not None:
             extras["duration_seconds"] = duration
         return extras
 
     def _find_job(self, profile, job_ref):
         """A job by number, else by name among the caller's open tasks."""
         Task = self.env["project.task"]
-        ref = str(job_ref or "").strip().lstrip("#")
+        ref = payload.text(job_ref).strip().lstrip("#")[:200]
         if ref.isdigit():
-            job = Task.search([("id", "=", int(ref))], limit=1)
+            job = Task.search([("id", "=", int(ref))], limit=1) if len(ref) < 11 and int(ref) <= MAX_JOB_ID \
+                else Task
         else:
             domain = [("name", "ilike", ref), ("state", "not in", ("1_done", "1_canceled"))]
             user = profile.employee_id.user_id
@@ -296,21 +301,11 @@ class OpsLine(models.AbstractModel):
         job = self._find_job(profile, values.pop("job_ref"))
         values["job_id"] = job.id
         checkin, created = self._write_checkin(profile, event, message, "job_closeout", values, flow)
-        if created:
-            self._update_job(job, checkin)
+        if not created:
+            return f"Already logged as {checkin.name}."
         if checkin.missed_steps:
             return f"Logged {checkin.name} for {job.name}. Missing: {checkin.missed_steps}."
         return f"Logged {checkin.name}. {job.name} is closed out."
-
-    def _update_job(self, job, checkin):
-        lines = [f"Close-out {checkin.name} by {checkin.employee_id.name}."]
-        lines.append(f"Missing: {checkin.missed_steps}." if checkin.missed_steps else "Checklist complete.")
-        if checkin.follow_up_needed:
-            lines.append(f"Follow-up: {checkin.follow_up_note or 'needed'}.")
-        # automated notes are authored by OdooBot: the line's user has no mailbox
-        job.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id)
-        if not checkin.missed_steps and not checkin.follow_up_needed:
-            job.state = JOB_DONE_STATE
 
     def _tool_log_eod_closeout(self, profile, event, message, arguments):
         flow = self._flow_for(profile, "eod_closeout")
@@ -319,7 +314,7 @@ class OpsLine(models.AbstractModel):
         return f"{'Logged' if created else 'Already logged as'} {checkin.name}."
 
     def _tool_report_safety_issue(self, profile, event, message, arguments):
-        note = " ".join(str(arguments.get("safety_note") or "").split())
+        note = " ".join(payload.text(arguments.get("safety_note")).split())
         if not note:
             raise InvalidValue("safety_note is required: what happened?")
         values = {"safety_issue": True, "safety_note": note}
@@ -335,7 +330,7 @@ class OpsLine(models.AbstractModel):
             [("pin_failed", "=", True), ("provider", "=", event.provider),
              "|", ("call_id", "=", message.call_id or "-"), ("caller_number", "=", number or "-")])
         now = fields.Datetime.now()
-        if identify.pin_locked(failures.mapped("create_date"), now):
+        if identify.pin_locked(failures.mapped("received_at"), now):
             event.pin_failed = True
             return GENERIC_PIN_FAILURE + " Too many tries: please call back later."
         employee = self._employee_for_pin(arguments.get("pin"), arguments.get("name"))
@@ -347,15 +342,15 @@ class OpsLine(models.AbstractModel):
 
     @api.model
     def _employee_for_pin(self, pin, name=None):
-        pin = "".join(ch for ch in str(pin or "") if ch.isdigit())
+        pin = "".join(ch for ch in payload.text(pin) if ch.isdigit())[:32]
         if not pin:
             return self.env["hr.employee"]
         # the PIN is an HR-officer field: read it as superuser, for this lookup only
         candidates = self.env["hr.employee"].sudo().search([("pin", "=", pin)])
         with_profile = self.env["ops.tech_profile"].search([("employee_id", "in", candidates.ids)])
         employees = with_profile.employee_id
-        if len(employees) > 1 and name:
-            employees = employees.filtered(lambda e: str(name).lower() in e.name.lower())
+        if len(employees) > 1 and payload.text(name):
+            employees = employees.filtered(lambda e: payload.text(name).lower() in e.name.lower())
         return employees if len(employees) == 1 else self.env["hr.employee"]
 
     # -------------------------------------------------------- end of call
@@ -369,18 +364,18 @@ class OpsLine(models.AbstractModel):
         if duration is not None:
             values["duration_seconds"] = duration
         checkins = self.env["ops.checkin"].search(
-            [("provider", "=", "vapi"), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
+            [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
         if checkins:
             checkins.write(values)
-            event.checkin_id = checkins[:1]
+            event.checkin_ids = [fields.Command.set(checkins.ids)]
             return
         profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
         if not profile:
             return  # an unidentified caller: the journal row is the record
         event.employee_id = profile.employee_id
         offered = self.env["ops.call_event"].search(
-            [("provider", "=", "vapi"), ("call_id", "=", message.call_id), ("flow_id", "!=", False)], limit=1)
+            [("provider", "=", event.provider), ("call_id", "=", message.call_id), ("flow_id", "!=", False)], limit=1)
         call_type = offered.flow_id.call_type or "am_checkin"
         values["completion_status"] = "incomplete"
-        checkin, _created = self._write_checkin(profile, event, message, call_type, values)
+        checkin, _created = self._write_checkin(profile, event, message, call_type, values, placeholder=True)
         return checkin

@@ -4,3 +4,4 @@ from . import test_views
 from . import test_demo
 from . import test_vapi
 from . import test_rules
+from . import test_nothing_lost

@@ -44,10 +44,12 @@ def _step(values):
     if values.get("condition_key"):
         condition = engine.Condition(values["condition_key"], values["condition_operator"],
                                      values.get("condition_value") or None)
+    bounds = {k: float(values[k]) for k in ("minimum", "maximum") if values.get(k)}
     return engine.Step(
         key=values["key"], question=values["question"], answer_type=values["answer_type"],
-        required=values["required"] == "True", choices=engine.parse_choices(values.get("choices")),
-        condition=condition, reprompt=values.get("reprompt", ""),
+        field=values.get("field_name", ""), required=values["required"] == "True",
+        choices=engine.parse_choices(values.get("choices")), condition=condition,
+        reprompt=values.get("reprompt", ""), fallback_key=values.get("fallback_key", ""), **bounds,
     )
 
 

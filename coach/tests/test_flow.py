@@ -35,10 +35,10 @@ def test_technician_am_flow_is_the_eight_steps_of_seed_001():
     flow = FLOWS["tech_am"]
     assert "under two minutes" in flow.greeting  # 1. greeting and time box
     keys = [step.key for step in flow.steps]
-    assert keys == ["ready_status", "not_ready_reason", "energy_level", "blocker_flag", "blocker_note",
-                    "kpi_action", "focus_summary", "goal_action", "commitment"]
-    assert "{coaching_line}" in flow.step("focus_summary").question  # strengths micro-coach
-    assert flow.step("kpi_action").reprompt.startswith("Make it measurable")
+    assert keys == ["ready_status", "not_ready_reason", "energy_level", "blocker_present", "blocker_note",
+                    "kpi_action_today", "focus_summary_5_words", "goal_action_today", "commitment"]
+    assert "{coaching_line}" in flow.step("focus_summary_5_words").question  # strengths micro-coach
+    assert flow.step("kpi_action_today").reprompt.startswith("Make it measurable")
     assert flow.time_box_seconds <= 120
 
 
@@ -123,7 +123,7 @@ def test_vague_action_is_reprompted_once_then_accepted():
     turn = engine.answer(state, "work hard", FLOWS)
     assert turn.kind == "reprompt" and "measurable" in turn.prompt
     turn = engine.answer(state, "just work hard", FLOWS)
-    assert turn.kind == "ask" and state.answers["kpi_action"] == "just work hard"
+    assert turn.kind == "ask" and state.answers["kpi_action_today"] == "just work hard"
 
 
 def test_measurable_answer_is_not_reprompted():
@@ -131,7 +131,7 @@ def test_measurable_answer_is_not_reprompted():
     for raw in ("yes", "4", "no"):
         engine.answer(state, raw, FLOWS)
     turn = engine.answer(state, "Present three options on every job", FLOWS)
-    assert turn.kind == "ask" and turn.step.key == "focus_summary"
+    assert turn.kind == "ask" and turn.step.key == "focus_summary_5_words"
 
 
 def test_invalid_answer_is_explained_and_the_question_repeated():
@@ -139,7 +139,7 @@ def test_invalid_answer_is_explained_and_the_question_repeated():
     engine.answer(state, "yes", FLOWS)
     turn = engine.answer(state, "seven", FLOWS)
     assert turn.kind == "invalid"
-    assert turn.prompt.startswith("energy must be 1 to 5, got 7")
+    assert turn.prompt.startswith("energy_level must be 1 to 5, got 7")
     assert turn.prompt.endswith("Energy today, one to five?")
     assert "energy_level" not in state.answers
 
@@ -151,11 +151,11 @@ def test_time_box_drops_optional_steps_but_keeps_required_ones():
     turn = engine.answer(state, "Three options every door", FLOWS, elapsed_seconds=130)
     assert turn.step.key == "commitment"  # goal_action (optional) skipped
     turn = engine.answer(state, "Photos on every job", FLOWS)
-    assert turn.done and "goal_action" not in state.answers
+    assert turn.done and "goal_action_today" not in state.answers
 
 
 def test_focus_over_five_words_is_refused():
-    step = FLOWS["tech_am"].step("focus_summary")
+    step = FLOWS["tech_am"].step("focus_summary_5_words")
     with pytest.raises(InvalidValue, match="5 words or fewer"):
         engine.normalize_answer(step, "fix it right the first time today")
 
@@ -163,13 +163,13 @@ def test_focus_over_five_words_is_refused():
 @pytest.mark.parametrize(("raw", "expected"), [("yes", True), ("Yep!", True), ("nope", False),
                                                (True, True), (False, False)])
 def test_yes_no_answers(raw, expected):
-    assert engine.normalize_answer(FLOWS["tech_am"].step("blocker_flag"), raw) is expected
+    assert engine.normalize_answer(FLOWS["tech_am"].step("blocker_present"), raw) is expected
 
 
 @pytest.mark.parametrize("raw", ["maybe", "yes and no", ""])
 def test_unclear_yes_no_is_refused(raw):
     with pytest.raises(InvalidValue):
-        engine.normalize_answer(FLOWS["tech_am"].step("blocker_flag"), raw)
+        engine.normalize_answer(FLOWS["tech_am"].step("blocker_present"), raw)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("truck broke down", "vehicle"), ("my kid is sick", None),
@@ -186,8 +186,8 @@ def test_reason_choices_by_synonym(raw, expected):
 def test_validate_arguments_of_a_whole_call():
     flow = FLOWS["tech_am"]
     values, problems = engine.validate_arguments(flow, {
-        "ready_status": "ready", "energy_level": 4, "blocker_flag": True, "blocker_note": "No capacitor",
-        "kpi_action": "Three options on every job", "focus_summary": "Three options every door",
+        "ready_status": "ready", "energy_level": 4, "blocker_present": True, "blocker_note": "No capacitor",
+        "kpi_action_today": "Three options on every job", "focus_summary_5_words": "Three options every door",
         "commitment": "Photos on every job"})
     assert problems == []
     assert values["energy_level"] == 4 and values["ready_status"] == "ready"
@@ -196,10 +196,10 @@ def test_validate_arguments_of_a_whole_call():
 def test_validate_arguments_reports_each_problem_and_conditional_requirements():
     flow = FLOWS["tech_am"]
     _values, problems = engine.validate_arguments(flow, {
-        "ready_status": "ready", "energy_level": 9, "blocker_flag": "yes",
-        "kpi_action": "x", "focus_summary": "a b c d e f", "commitment": "c"})
-    assert problems == ["energy must be 1 to 5, got 9", "blocker_note is required",
-                        "focus must be 5 words or fewer, got 6"]
+        "ready_status": "ready", "energy_level": 9, "blocker_present": "yes",
+        "kpi_action_today": "x", "focus_summary_5_words": "a b c d e f", "commitment": "c"})
+    assert problems == ["energy_level must be 1 to 5, got 9", "blocker_note is required",
+                        "focus_summary_5_words must be 5 words or fewer, got 6"]
     _values, problems = engine.validate_arguments(flow, {"ready_status": "not_ready"})
     assert problems == ["not_ready_reason is required"]
 
@@ -213,5 +213,5 @@ def test_window_across_midnight():
 def test_conditions_compare_like_typed_answers():
     assert engine.Condition("energy_level", "le", "2").holds({"energy_level": 2})
     assert not engine.Condition("energy_level", "le", "2").holds({"energy_level": 3})
-    assert engine.Condition("blocker_flag", "eq", "true").holds({"blocker_flag": True})
-    assert not engine.Condition("blocker_flag", "truthy").holds({})
+    assert engine.Condition("blocker_present", "eq", "true").holds({"blocker_present": True})
+    assert not engine.Condition("blocker_present", "truthy").holds({})

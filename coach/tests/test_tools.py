@@ -1,10 +1,70 @@
-from coach.tools import TOOLS, canonical_arguments, function_tools
+import re
+
+import pytest
+
+from coach import flow as engine
+from coach import prompt
+from coach.tools import CHECKIN_PROPERTIES, CLOSEOUT_PROPERTIES, EOD_PROPERTIES, TOOLS, canonical_arguments, \
+    function_tools
+
+from shipped_flows import load_flows
+
+FLOWS = load_flows()
+SCHEMA_BY_CALL_TYPE = {"job_closeout": CLOSEOUT_PROPERTIES, "eod_closeout": EOD_PROPERTIES}
+# log_daily_checkin with exactly the arguments of seed 001 §6.2 (no commitment)
+SEED_001_ARGUMENTS = {
+    "call_type": "daily_checkin", "ready_status": "ready", "not_ready_reason": None, "energy_level": 4,
+    "blocker_present": False, "blocker_note": "", "primary_kpi": "tech_first_time_fix",
+    "kpi_action_today": "Test every capacitor before leaving", "coach_prompt_used": "Achiever line",
+    "focus_summary_5_words": "Zero callbacks on capacitors", "goal_action_today": "Read one chapter",
+    "call_completed": True, "duration_seconds": 95, "call_id": "call-1",
+}
 
 
-def test_seed_001_names_map_to_step_keys_and_ours_win():
-    assert canonical_arguments({"blocker_present": True, "kpi_action_today": "x", "call_type": "daily_checkin"}) == {
-        "blocker_flag": True, "kpi_action": "x", "call_type": "am_checkin"}
-    assert canonical_arguments({"blocker_present": True, "blocker_flag": False}) == {"blocker_flag": False}
+def test_seed_001_call_types_map_to_ours():
+    assert canonical_arguments({"call_type": "daily_checkin", "energy_level": 4}) == {
+        "call_type": "am_checkin", "energy_level": 4}
+    assert canonical_arguments({"call_type": 3}) == {"call_type": 3}
+
+
+@pytest.mark.parametrize("code", sorted(FLOWS))
+def test_every_step_key_is_an_argument_of_the_tool_that_logs_it(code):
+    flow = FLOWS[code]
+    schema = SCHEMA_BY_CALL_TYPE.get(flow.call_type, CHECKIN_PROPERTIES)
+    missing = [step.key for step in flow.steps if step.key not in schema]
+    assert missing == [], f"{code}: the tool schema lacks {missing}"
+
+
+@pytest.mark.parametrize("code", sorted(FLOWS))
+def test_the_prompt_names_answers_by_the_tool_arguments(code):
+    flow = FLOWS[code]
+    schema = SCHEMA_BY_CALL_TYPE.get(flow.call_type, CHECKIN_PROPERTIES)
+    context = {"name": "Tech T", "first_name": "Tech", "roles": "Technician", "coaching_line": "Go",
+               "strength": "Achiever", "goal_90d": "Lead tech"}
+    text = prompt.describe_flow(flow, context, "log_daily_checkin")
+    brackets = re.findall(r"^\d+\. \[(\w+)\]", text, re.MULTILINE)
+    assert brackets and set(brackets) <= set(schema)
+
+
+def test_seed_001_arguments_are_enough_and_the_kpi_action_stands_in_for_the_commitment():
+    arguments = canonical_arguments(SEED_001_ARGUMENTS)
+    values, problems = engine.validate_arguments(FLOWS["tech_am"], arguments)
+    assert problems == []
+    fields = engine.as_fields(FLOWS["tech_am"], values)
+    assert fields["commitment"] == "Test every capacitor before leaving"
+    assert fields["kpi_action"] == "Test every capacitor before leaving"
+    assert fields["focus_summary"] == "Zero callbacks on capacitors"
+    assert fields["blocker_flag"] is False
+    # a commitment said in its own words wins
+    values, _problems = engine.validate_arguments(FLOWS["tech_am"], dict(arguments, commitment="Photos"))
+    assert values["commitment"] == "Photos"
+
+
+def test_errors_name_the_tool_arguments():
+    _values, problems = engine.validate_arguments(FLOWS["tech_am"], {
+        "ready_status": "ready", "energy_level": 3, "blocker_present": "maybe"})
+    assert problems == ["blocker_present must be yes or no", "kpi_action_today is required",
+                        "focus_summary_5_words is required", "commitment is required"]
 
 
 def test_function_tools_point_at_the_server():
