@@ -57,7 +57,7 @@ class OpsCallEvent(models.Model):
     provider = fields.Selection([("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio")],
                                 required=True, index=True)
     event_type = fields.Char(index=True)
-    call_id = fields.Char(index=True)
+    call_id = fields.Char("Provider call id", index=True)
     call_ref_id = fields.Many2one("ops.call", string="Call", index="btree_not_null", ondelete="set null")
     tool_call_ids = fields.Char("Tool call ids")
     dedupe_key = fields.Char(index="btree_not_null", copy=False,

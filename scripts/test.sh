@@ -133,6 +133,7 @@ run_odoo_suite() {
         return 0
     fi
     echo "Odoo 18 at $ODOO_HOME, Python $ODOO_PYTHON, PostgreSQL $PGHOST:$PGPORT as $DB_USER"
+    browser_prerequisites
     mkdir -p "$WORK/addons"
     ln -sfn "$ROOT" "$WORK/addons/ops_coach"
     local suffix=$$
@@ -150,7 +151,7 @@ run_odoo_suite() {
     log="$WORK/odoo-tests.log"
     odoo_run "ops_coach_test_$suffix" "$log" -i ops_coach --test-enable --test-tags /ops_coach --log-level=test
     local rc=$?
-    grep -E "odoo.addons.ops_coach.tests|odoo.tests.result|(ERROR|FAIL):" "$log" | grep -E "Ran|ERROR|FAIL|failed|tests" | tail -40
+    grep -E "(ERROR|FAIL): |odoo.tests.result" "$log" | tail -40
     local warnings
     warnings=$(addon_warnings "$log" | grep -vE "ERROR|FAIL")
     local result
@@ -169,6 +170,34 @@ run_odoo_suite() {
     local passed=$((total - failed - errors))
     [ "$passed" -lt 0 ] && passed=0
     count "$passed" $((failed + errors))
+    run_live_tests
+}
+
+run_live_tests() {
+    # a real server with 2 workers, driven over HTTP: concurrency an HttpCase cannot produce
+    say "live-server tests (2 workers, tests/live)"
+    local out="$WORK/live.log"
+    (cd "$ROOT/tests/live" && ODOO_HOME="$ODOO_HOME" ODOO_PYTHON="$ODOO_PYTHON" ODOO_DB_USER="$DB_USER" \
+        "$PY" -m pytest -q -p no:cacheprovider --rootdir=. --import-mode=importlib .) | tee "$out"
+    local rc=${PIPESTATUS[0]}
+    local passed failed
+    passed=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+    failed=$(grep -Eo '[0-9]+ (failed|errors?)' "$out" | awk '{n += $1} END {print n + 0}')
+    [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
+    count "${passed:-0}" "${failed:-0}"
+}
+
+browser_prerequisites() {
+    # Odoo's browser tests skip silently without Chromium and websocket-client: install them
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "installing Chromium (Debian) for the browser tests"
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+                || echo "could not install chromium: browser tests will be skipped"
+        fi
+    fi
+    "$ODOO_PYTHON" -c "import websocket" 2>/dev/null || "$ODOO_PYTHON" -m pip install -q websocket-client \
+        || echo "could not install websocket-client: browser tests will be skipped"
 }
 
 if ! dev_venv; then

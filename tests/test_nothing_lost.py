@@ -9,7 +9,6 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import errors as pg_errors
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
