@@ -221,14 +221,21 @@ class OpsLine(models.AbstractModel):
         the end-of-call report left an *incomplete* placeholder fill it.
         Side effects are left for the journal to run once this is committed."""
         Checkin = self.env["ops.checkin"]
-        domain = [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id),
-                  ("call_type", "=", call_type), ("job_id", "=", values.get("job_id", False))]
-        existing = Checkin.search(domain, limit=1) if message.call_id else Checkin
-        if existing and not placeholder and existing.completion_status == "incomplete" and existing.is_placeholder:
-            existing.write(dict(values, completion_status=values.get("completion_status", "complete"),
-                                is_placeholder=False, effects_done=False))
+        call = [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]
+        existing = Checkin.search(call + [("call_type", "=", call_type), ("job_id", "=", values.get("job_id", False))],
+                                  limit=1) if message.call_id else Checkin
+        if existing and not existing.is_placeholder:
             event.checkin_ids = [fields.Command.link(existing.id)]
-            return existing, True
+            return existing, False
+        # the report guessed the call type from the flow offered: the answers say which it was
+        unfilled = existing or (Checkin.search(call + [("is_placeholder", "=", True)], limit=1)
+                                if message.call_id else Checkin)
+        if unfilled and not placeholder:
+            unfilled.write(dict(values, call_type=call_type, role_id=self._role_for(profile, call_type, flow).id,
+                                completion_status=values.get("completion_status", "complete"),
+                                is_placeholder=False, effects_done=False))
+            event.checkin_ids = [fields.Command.link(unfilled.id)]
+            return unfilled, True
         if existing:
             event.checkin_ids = [fields.Command.link(existing.id)]
             return existing, False

@@ -32,11 +32,12 @@ dev_venv() {
     PY="$venv/bin/python"
 }
 
-run_pure_tests() {
-    say "pure-Python tests (coach/)"
-    local out="$WORK/pytest.log"
-    # rootdir is the tests folder: pytest must not import the addon root, which needs Odoo
-    (cd "$ROOT/coach/tests" && "$PY" -m pytest -q -p no:cacheprovider --rootdir=. --import-mode=importlib .) \
+run_pytest() {
+    # run_pytest DIR LOG [VAR=value...]: pytest in DIR (its own rootdir: the addon root
+    # needs Odoo and must not be imported), counted into the summary
+    local dir=$1 out=$2
+    shift 2
+    (cd "$dir" && env "$@" "$PY" -m pytest -q -p no:cacheprovider --rootdir=. --import-mode=importlib .) \
         | tee "$out"
     local rc=${PIPESTATUS[0]}
     local passed failed
@@ -44,6 +45,11 @@ run_pure_tests() {
     failed=$(grep -Eo '[0-9]+ (failed|errors?)' "$out" | awk '{n += $1} END {print n + 0}')
     [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
     count "${passed:-0}" "${failed:-0}"
+}
+
+run_pure_tests() {
+    say "pure-Python tests (coach/)"
+    run_pytest "$ROOT/coach/tests" "$WORK/pytest.log"
 }
 
 run_static_checks() {
@@ -176,15 +182,8 @@ run_odoo_suite() {
 run_live_tests() {
     # a real server with 2 workers, driven over HTTP: concurrency an HttpCase cannot produce
     say "live-server tests (2 workers, tests/live)"
-    local out="$WORK/live.log"
-    (cd "$ROOT/tests/live" && ODOO_HOME="$ODOO_HOME" ODOO_PYTHON="$ODOO_PYTHON" ODOO_DB_USER="$DB_USER" \
-        "$PY" -m pytest -q -p no:cacheprovider --rootdir=. --import-mode=importlib .) | tee "$out"
-    local rc=${PIPESTATUS[0]}
-    local passed failed
-    passed=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-    failed=$(grep -Eo '[0-9]+ (failed|errors?)' "$out" | awk '{n += $1} END {print n + 0}')
-    [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
-    count "${passed:-0}" "${failed:-0}"
+    run_pytest "$ROOT/tests/live" "$WORK/live.log" ODOO_HOME="$ODOO_HOME" ODOO_PYTHON="$ODOO_PYTHON" \
+        ODOO_DB_USER="$DB_USER"
 }
 
 browser_prerequisites() {

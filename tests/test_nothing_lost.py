@@ -155,6 +155,18 @@ class TestNothingLost(VapiCase):
             "blocker_note": "Truck AC is out", "end_reason": "customer-ended-call", "summary": "Truck AC out"}])
         self.assertEqual(self.alerts("blocker").checkin_ids, checkin, "its side effects ran once filled")
 
+    def test_a_placeholder_of_another_call_type_is_filled_by_the_answers(self):
+        # 21:30 in Chicago: the flow offered is the end-of-day close-out, the caller does the AM pulse
+        with freeze_time("2026-11-25 03:30:00"):
+            self.post(envelope("assistant-request", call_id="call-late"))
+            self.post(envelope("end-of-call-report", call_id="call-late", endedReason="customer-ended-call",
+                               analysis={}, artifact={}))
+            self.assertEqual(self.checkins("call-late").call_type, "eod_closeout")
+            self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN), call_id="call-late"))
+        self.assertRecordValues(self.checkins("call-late"), [{
+            "call_type": "am_checkin", "energy_level": 4, "completion_status": "complete",
+            "end_reason": "customer-ended-call", "is_placeholder": False}])
+
     # -------------------------------------------------- seed 001's contract
     def test_seed_001_arguments_alone_log_a_checkin(self):
         _s, body = self.post(tool_calls(("t1", "log_daily_checkin", SEED_001_CHECKIN)))
