@@ -1,1 +1,2 @@
+from . import retell
 from . import vapi

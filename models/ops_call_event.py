@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..coach import payload as payload_rules
-from ..coach import vapi
+from ..coach import retell, vapi
 
 _logger = logging.getLogger(__name__)
 OUTCOMES = [
@@ -30,9 +30,11 @@ EFFECT_STATES = [
     ("failed", "Failed: will retry"),
     ("stopped", "Stopped by a person"),
 ]
-PARSERS = {"vapi": vapi.parse_body}
-FAILURE_ANSWERS = {"vapi": vapi.failure_answer}
-HANDLERS = {"vapi": "_handle_vapi"}
+PARSERS = {"vapi": vapi.parse_body, "retell": retell.parse_body}
+FAILURE_ANSWERS = {"vapi": vapi.failure_answer, "retell": retell.failure_answer}
+HANDLERS = {"vapi": "_handle_vapi", "retell": "_handle_retell"}
+TOOL_MESSAGES = ("tool-calls", "function-call", retell.FUNCTION)
+END_OF_CALL_MESSAGES = ("end-of-call-report",) + retell.END_OF_CALL_EVENTS
 # a concurrent request for the same call: try again in a fresh transaction
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable,
                       pg_errors.UniqueViolation)
@@ -159,10 +161,10 @@ class OpsCallEvent(models.Model):
 
     @staticmethod
     def _dedupe_key(message):
-        if message.type in ("tool-calls", "function-call") and message.tool_calls:
+        if message.type in TOOL_MESSAGES and message.tool_calls:
             return payload_rules.short_key("tool-calls", [call.id for call in message.tool_calls])
-        if message.type == "end-of-call-report" and message.call_id:
-            return payload_rules.short_key("end-of-call-report", [message.call_id])
+        if message.type in END_OF_CALL_MESSAGES and message.call_id:
+            return payload_rules.short_key(message.type, [message.call_id])
         return False
 
     def _earlier_answer(self):

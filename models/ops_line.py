@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import identify, payload, prompt, tools, vapi
+from ..coach import identify, payload, prompt, retell, tools, vapi
 from ..coach.checkin_values import InvalidValue
 from .ops_tools import local_now
 
@@ -112,7 +112,9 @@ class OpsLine(models.AbstractModel):
         return {"assistant": assistant}
 
     @api.model
-    def _assistant_for(self, profile, flows):
+    def _script_for(self, profile, flows):
+        """What any voice agent needs for this caller: ``(first_message,
+        system_prompt, max_seconds)``, from the flow records."""
         context = self._caller_context(profile)
         ops_only = self.env["ops.flow"].search([("code", "=", engine.OPS_ONLY)], limit=1)._to_engine()
         engine_flows = [flow._to_engine() for flow in flows]
@@ -122,11 +124,10 @@ class OpsLine(models.AbstractModel):
             f"Hi {context['first_name']}, Ops line. Which one is it: "
             + " or ".join(flow.name for flow in engine_flows) + "?")
         longest = max(flow.time_box_seconds for flow in engine_flows)
-        return self._assistant("Ops Coach", first, system_text, CALLER_TOOLS, max(180, longest + 60),
-                               {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]})
+        return first, system_text, max(180, longest + 60)
 
     @api.model
-    def _pin_assistant(self):
+    def _pin_script(self):
         """The same answer for an unknown and a withheld number: callers never
         learn whether a number is on file."""
         system_text = (prompt.TONE + "\n\nThe caller was not recognised by number. Ask for their "
@@ -134,9 +135,17 @@ class OpsLine(models.AbstractModel):
                        "get_tech_checkin_context and run the check-in it describes; log it with "
                        "log_daily_checkin. If not, apologise once, allow one more try, then end politely. "
                        "Never say whether a number or a PIN exists.")
-        return self._assistant("Ops Coach (PIN)",
-                               "Ops line. I didn't recognise this number: what's your employee PIN?",
-                               system_text, ("verify_pin",) + CALLER_TOOLS, 240)
+        return "Ops line. I didn't recognise this number: what's your employee PIN?", system_text, 240
+
+    @api.model
+    def _identify_caller(self, event, message):
+        """The caller's profile and the flows offered now, noted on the journal row."""
+        profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)
+        if not profile:
+            return profile, self.env["ops.flow"]
+        flows = self._candidate_flows(profile)
+        event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
+        return profile, flows
 
     # --------------------------------------------------------------- vapi
     @api.model
@@ -145,24 +154,50 @@ class OpsLine(models.AbstractModel):
         if message.type == "assistant-request":
             return 200, self._vapi_assistant_request(event, message)
         if message.type in ("tool-calls", "function-call"):
-            return 200, {"results": self._vapi_tool_calls(event, message)}
+            return 200, {"results": self._tool_calls(event, message)}
         if message.type == "end-of-call-report":
             self._end_of_call(event, message)
         return 200, {}
 
     @api.model
     def _vapi_assistant_request(self, event, message):
-        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+        profile, flows = self._identify_caller(event, message)
         if not profile:
-            return self._pin_assistant()
-        flows = self._candidate_flows(profile)
-        event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
-        return self._assistant_for(profile, flows)
+            first, system_text, max_seconds = self._pin_script()
+            return self._assistant("Ops Coach (PIN)", first, system_text, ("verify_pin",) + CALLER_TOOLS, max_seconds)
+        first, system_text, max_seconds = self._script_for(profile, flows)
+        return self._assistant("Ops Coach", first, system_text, CALLER_TOOLS, max_seconds,
+                               {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]})
+
+    # ------------------------------------------------------------- retell
+    @api.model
+    def _handle_retell(self, event, message):
+        """Answer one journaled Retell request: inbound webhook, function, event."""
+        if message.type == retell.INBOUND:
+            return 200, self._retell_inbound(event, message)
+        if message.type == retell.FUNCTION:
+            return 200, retell.function_answer(self._tool_calls(event, message)[0])
+        if message.type in retell.END_OF_CALL_EVENTS:
+            self._end_of_call(event, message)
+        return 200, {}
 
     @api.model
-    def _vapi_tool_calls(self, event, message):
-        """Answer each tool call in order; the caller is looked up once per
-        message, and again only after a PIN check may have proved who it is."""
+    def _retell_inbound(self, event, message):
+        """The agent's prompt travels as dynamic variables: the Retell agent's
+        prompt is ``{{ops_prompt}}`` and its first message ``{{ops_first_message}}``."""
+        profile, flows = self._identify_caller(event, message)
+        first, system_text, max_seconds = self._script_for(profile, flows) if profile else self._pin_script()
+        variables = {"ops_prompt": system_text, "ops_first_message": first,
+                     "employee_name": profile.employee_id.name or "" if profile else ""}
+        metadata = {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]} if profile else {}
+        return retell.inbound_answer(variables, metadata, max_seconds)
+
+    # ------------------------------------------------------ tool dispatch
+    @api.model
+    def _tool_calls(self, event, message):
+        """Answer each tool call in order, whatever the channel; the caller is
+        looked up once per message, and again only after a PIN check may have
+        proved who it is."""
         results, profile = [], None
         for call in message.tool_calls:
             if call.name == "verify_pin":
@@ -170,12 +205,12 @@ class OpsLine(models.AbstractModel):
                 profile = None
                 continue
             if profile is None:
-                profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
-            results.append(self._vapi_tool_call(event, message, call, profile))
+                profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)
+            results.append(self._tool_call(event, message, call, profile))
         return results
 
     @api.model
-    def _vapi_tool_call(self, event, message, call, profile):
+    def _tool_call(self, event, message, call, profile):
         handler = getattr(self, f"_tool_{call.name}", None)
         if call.name not in tools.TOOLS or handler is None:
             return vapi.tool_result(call, error=f"unknown tool {call.name}")
@@ -364,19 +399,18 @@ class OpsLine(models.AbstractModel):
     @api.model
     def _end_of_call(self, event, message):
         """Store how the call ended on its check-ins; a call that logged none
-        still leaves one, marked incomplete."""
-        values = {"end_reason": message.ended_reason or False,
-                  "transcript": message.transcript or False, "summary": message.summary or False}
-        duration = message.duration_seconds()
-        if duration is not None:
-            values["duration_seconds"] = duration
+        still leaves one, marked incomplete. Only what the message carries is
+        written: Retell's call_ended and call_analyzed may come in either order."""
+        values = {"end_reason": message.ended_reason, "transcript": message.transcript,
+                  "summary": message.summary, "duration_seconds": message.duration_seconds()}
+        values = {key: value for key, value in values.items() if value or value == 0}
         checkins = self.env["ops.checkin"].search(
             [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
         if checkins:
             checkins.write(values)
             event.checkin_ids = [fields.Command.set(checkins.ids)]
             return
-        profile = self._profile_for_call("vapi", message.call_id, message.caller_number)
+        profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)
         if not profile:
             return  # an unidentified caller: the journal row is the record
         event.employee_id = profile.employee_id

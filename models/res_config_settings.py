@@ -19,3 +19,6 @@ class ResConfigSettings(models.TransientModel):
     ops_coach_vapi_model_provider = fields.Char(
         "LLM provider", config_parameter="ops_coach.vapi_model_provider", default="openai")
     ops_coach_vapi_model = fields.Char("LLM model", config_parameter="ops_coach.vapi_model", default="gpt-4o")
+    ops_coach_retell_api_key = fields.Char(
+        "Retell API key", config_parameter="ops_coach.retell_api_key",
+        help="The Retell API key with the webhook badge: it signs every request (x-retell-signature).")

@@ -88,6 +88,10 @@ find_odoo() {
     if ! "$ODOO_PYTHON" -c "import phonenumbers" 2>/dev/null; then
         "$ODOO_PYTHON" -m pip install -q -r "$ROOT/requirements.txt" || return 1
     fi
+    # the providers' own libraries sign the webhooks in the Odoo tests
+    if ! "$ODOO_PYTHON" -c "import retell.lib.webhook_auth, twilio.request_validator" 2>/dev/null; then
+        "$ODOO_PYTHON" -m pip install -q -r "$ROOT/requirements-odoo-tests.txt" || return 1
+    fi
 }
 
 ensure_postgres() {

@@ -5,3 +5,4 @@ from . import test_demo
 from . import test_vapi
 from . import test_rules
 from . import test_nothing_lost
+from . import test_retell

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shipped_flows import load_flows
 
 from coach import flow as engine
-from coach import payload, tools, vapi
+from coach import payload, retell, tools, vapi
 
 FLOWS = load_flows()
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,3 +150,30 @@ def test_long_ids_make_short_dedupe_keys():
     key = payload.short_key("tool-calls", ["t" * 5000, "u"])
     assert len(key) <= payload.MAX_ID_CHARS and key.startswith("tool-calls:sha256:")
     assert payload.short_key("tool-calls", ["b", "a"]) == "tool-calls:a,b"
+
+
+RETELL_KEYS = ["event", "call", "call_inbound", "name", "args", "call_id", "from_number", "start_timestamp",
+               "end_timestamp", "duration_ms", "disconnection_reason", "transcript", "call_analysis"]
+RETELL_BODIES = st.dictionaries(st.sampled_from(RETELL_KEYS), st.one_of(
+    JSON_VALUES, st.dictionaries(st.sampled_from(RETELL_KEYS), JSON_VALUES, max_size=6)), max_size=6)
+
+
+@SETTINGS
+@given(st.one_of(RETELL_BODIES, JSON_VALUES))
+@example({"event": "call_ended", "call": {"call_id": ["x"], "duration_ms": 10**30, "start_timestamp": -1}})
+@example({"name": "log_daily_checkin", "call": "not an object", "args": "not an object"})
+def test_any_retell_body(value):
+    try:
+        message = retell.parse_body(json.dumps(value).encode())
+    except retell.PayloadError as error:
+        assert str(error)
+        return
+    for text in (message.call_id, message.caller_number, message.ended_reason, message.transcript,
+                 message.summary):
+        assert isinstance(text, str) and storable(text)
+    duration = message.duration_seconds()
+    assert duration is None or 0 <= duration <= vapi.MAX_CALL_SECONDS
+    assert isinstance(message.structured_data, dict)
+    for call in message.tool_calls:
+        assert isinstance(call.arguments, dict) and storable(call.arguments)
+    retell.failure_answer(message)

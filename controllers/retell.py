@@ -1,0 +1,21 @@
+from odoo import http
+from odoo.http import request
+
+from ..coach import payload, retell
+
+
+class OpsCoachRetell(http.Controller):
+    """Retell's inbound webhook, custom functions and call events: one URL,
+    signed with the API key (x-retell-signature)."""
+
+    @http.route("/ops_coach/retell", type="http", auth="none", methods=["POST"], csrf=False,
+                save_session=False, readonly=False)
+    def retell_webhook(self):
+        httprequest = request.httprequest
+        length = httprequest.content_length or 0
+        body = httprequest.get_data() if length <= payload.MAX_BODY_BYTES else b""  # refused unread
+        api_key = request.env["ir.config_parameter"].sudo().get_param("ops_coach.retell_api_key")
+        authorized = retell.signature_matches(api_key, body, httprequest.headers.get("X-Retell-Signature"))
+        status, answer = request.env["ops.call_event"]._receive(
+            "retell", body, httprequest.remote_addr, authorized, size=max(length, len(body)))
+        return request.make_json_response(answer, status=status)
