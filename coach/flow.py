@@ -109,10 +109,25 @@ class CallState:
     reprompted: set = dataclasses.field(default_factory=set)
     elapsed_seconds: float = 0.0
     switched_from: str = ""
+    tried: set = dataclasses.field(default_factory=set)  # steps that got one invalid answer
+    skipped: set = dataclasses.field(default_factory=set)  # steps given up on after a second one
 
     @property
     def time_up(self):
         return self.elapsed_seconds >= self.flow.time_box_seconds
+
+    def to_dict(self):
+        """JSON-ready, so a channel can keep the call between turns."""
+        return {"flow": self.flow.code, "answers": self.answers, "reprompted": sorted(self.reprompted),
+                "elapsed_seconds": self.elapsed_seconds, "switched_from": self.switched_from,
+                "tried": sorted(self.tried), "skipped": sorted(self.skipped)}
+
+    @classmethod
+    def from_dict(cls, data, flows_by_code):
+        return cls(flow=flows_by_code[data["flow"]], answers=dict(data.get("answers") or {}),
+                   reprompted=set(data.get("reprompted") or ()), elapsed_seconds=data.get("elapsed_seconds", 0.0),
+                   switched_from=data.get("switched_from", ""), tried=set(data.get("tried") or ()),
+                   skipped=set(data.get("skipped") or ()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -249,7 +264,7 @@ def next_step(state):
     Once the time box is spent only required steps are still asked.
     """
     for step in state.flow.steps:
-        if step.key in state.answers or not step.applies(state.answers):
+        if step.key in state.answers or step.key in state.skipped or not step.applies(state.answers):
             continue
         if state.time_up and not step.required:
             continue
@@ -279,7 +294,7 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
     try:
         value = normalize_answer(step, raw)
     except InvalidValue as error:
-        return Turn("invalid", f"{error}. {step.question}", step)
+        return _invalid(state, step, error)
     if step.reprompt and step.key not in state.reprompted and not is_measurable(value):
         state.reprompted.add(step.key)
         return Turn("reprompt", step.reprompt, step)
@@ -288,6 +303,19 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
     if following is None:
         return Turn("done", state.flow.closing, done=True)
     return Turn("ask", following.question, following)
+
+
+def _invalid(state, step, error):
+    """Ask again once; after a second invalid (or silent) answer, move on."""
+    if step.key not in state.tried:
+        state.tried.add(step.key)
+        spoken = str(error).replace(step.key, "that answer", 1)
+        return Turn("invalid", f"Sorry, {spoken}. {step.question}", step)
+    state.skipped.add(step.key)
+    following = next_step(state)
+    if following is None:
+        return Turn("done", state.flow.closing, done=True)
+    return Turn("skipped", f"Let's move on. {following.question}", following)
 
 
 def _switch_to_ops_only(state, flows_by_code):

@@ -1,2 +1,3 @@
 from . import retell
+from . import twilio
 from . import vapi

@@ -20,6 +20,9 @@ class OpsCall(models.Model):
     provider_call_id = fields.Char("Call id", required=True, readonly=True, index=True)
     request_count = fields.Integer("Requests", readonly=True, default=0)
     event_ids = fields.One2many("ops.call_event", "call_ref_id", string="Journal")
+    employee_id = fields.Many2one("hr.employee", readonly=True, help="Who is calling, once known.")
+    script_state = fields.Text(
+        readonly=True, help="A scripted call between turns (Twilio): the flow, the answers so far, the stage.")
 
     _sql_constraints = [
         ("provider_call_uniq", "unique(provider, provider_call_id)", "One row per provider call."),

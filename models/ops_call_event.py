@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..coach import payload as payload_rules
-from ..coach import retell, vapi
+from ..coach import retell, twilio, vapi
 
 _logger = logging.getLogger(__name__)
 OUTCOMES = [
@@ -30,11 +30,13 @@ EFFECT_STATES = [
     ("failed", "Failed: will retry"),
     ("stopped", "Stopped by a person"),
 ]
-PARSERS = {"vapi": vapi.parse_body, "retell": retell.parse_body}
-FAILURE_ANSWERS = {"vapi": vapi.failure_answer, "retell": retell.failure_answer}
-HANDLERS = {"vapi": "_handle_vapi", "retell": "_handle_retell"}
+# each provider's parser takes the raw body and the kind of request (Twilio's is the route)
+PARSERS = {"vapi": lambda body, _kind: vapi.parse_body(body), "retell": lambda body, _kind: retell.parse_body(body),
+           "twilio": twilio.parse_body}
+FAILURE_ANSWERS = {"vapi": vapi.failure_answer, "retell": retell.failure_answer, "twilio": twilio.failure_answer}
+HANDLERS = {"vapi": "_handle_vapi", "retell": "_handle_retell", "twilio": "_handle_twilio"}
 TOOL_MESSAGES = ("tool-calls", "function-call", retell.FUNCTION)
-END_OF_CALL_MESSAGES = ("end-of-call-report",) + retell.END_OF_CALL_EVENTS
+END_OF_CALL_MESSAGES = ("end-of-call-report", "status") + retell.END_OF_CALL_EVENTS
 # a concurrent request for the same call: try again in a fresh transaction
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable,
                       pg_errors.UniqueViolation)
@@ -109,20 +111,21 @@ class OpsCallEvent(models.Model):
 
     # ------------------------------------------------------------------ intake
     @api.model
-    def _receive(self, provider, body, remote_addr, authorized, size=None):
+    def _receive(self, provider, body, remote_addr, authorized, size=None, kind=None, denied_status=401):
         """One webhook request, start to end: ``(http_status, json_answer)``.
 
         Every request leaves a committed journal row before it is processed.
-        ``size`` is the declared length when the body was refused unread.
+        ``size`` is the declared length when the body was refused unread;
+        ``kind`` the kind of request when the route says it (Twilio).
         """
         size = len(body) if size is None else size
         if size > payload_rules.MAX_BODY_BYTES:
             return self._refuse(provider, "rejected", 413, "body over 2 MiB", size, remote_addr)
         if not authorized:
             _logger.warning("Ops line: unauthenticated %s request from %s", provider, remote_addr)
-            return self._refuse(provider, "unauthorized", 401, "unauthorized", size, remote_addr)
+            return self._refuse(provider, "unauthorized", denied_status, "unauthorized", size, remote_addr)
         try:
-            message = PARSERS[provider](body)
+            message = PARSERS[provider](body, kind)
         except payload_rules.PayloadError as error:
             return self._refuse(provider, "rejected", 400, str(error), size, remote_addr, body)
         event_id = self._in_new_transaction(lambda events: events._journal(provider, message, body, remote_addr).id)
@@ -245,7 +248,7 @@ class OpsCallEvent(models.Model):
     # --------------------------------------------------------------- processing
     def _parsed(self):
         return PARSERS[self.provider](base64.b64decode(self.payload_raw) if self.payload_raw
-                                      else (self.payload or "").encode("utf-8"))
+                                      else (self.payload or "").encode("utf-8"), self.event_type)
 
     def _process(self, message=None):
         """Inside one transaction: take the call, answer a repeat from the

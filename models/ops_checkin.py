@@ -86,6 +86,9 @@ class OpsCheckin(models.Model):
     follow_up_needed = fields.Boolean()
     follow_up_note = fields.Text()
     missed_steps = fields.Char(compute="_compute_missed_steps", store=True)
+    skipped_steps = fields.Char(
+        "Steps left unanswered", readonly=True,
+        help="Flow steps a scripted call gave up on after two invalid or silent answers.")
     # end of day
     eod_kpi_hit = fields.Selection(YES_NO_PARTLY, string="KPI focus hit")
     eod_did_well = fields.Char("One thing done well")

@@ -22,3 +22,12 @@ class ResConfigSettings(models.TransientModel):
     ops_coach_retell_api_key = fields.Char(
         "Retell API key", config_parameter="ops_coach.retell_api_key",
         help="The Retell API key with the webhook badge: it signs every request (x-retell-signature).")
+    ops_coach_twilio_auth_token = fields.Char(
+        "Twilio auth token", config_parameter="ops_coach.twilio_auth_token",
+        help="Twilio signs every webhook with it (X-Twilio-Signature).")
+    ops_coach_twilio_voice = fields.Char(
+        "Twilio voice", config_parameter="ops_coach.twilio_voice",
+        help="The <Say> voice, e.g. Polly.Joanna; empty: Twilio's default.")
+    ops_coach_twilio_language = fields.Char(
+        "Twilio language", config_parameter="ops_coach.twilio_language", default="en-US",
+        help="Language of <Say> and of speech recognition.")

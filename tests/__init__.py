@@ -6,3 +6,4 @@ from . import test_vapi
 from . import test_rules
 from . import test_nothing_lost
 from . import test_retell
+from . import test_twilio

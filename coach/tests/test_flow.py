@@ -139,7 +139,7 @@ def test_invalid_answer_is_explained_and_the_question_repeated():
     engine.answer(state, "yes", FLOWS)
     turn = engine.answer(state, "seven", FLOWS)
     assert turn.kind == "invalid"
-    assert turn.prompt.startswith("energy_level must be 1 to 5, got 7")
+    assert turn.prompt.startswith("Sorry, that answer must be 1 to 5, got 7.")
     assert turn.prompt.endswith("Energy today, one to five?")
     assert "energy_level" not in state.answers
 
@@ -215,3 +215,16 @@ def test_conditions_compare_like_typed_answers():
     assert not engine.Condition("energy_level", "le", "2").holds({"energy_level": 3})
     assert engine.Condition("blocker_present", "eq", "true").holds({"blocker_present": True})
     assert not engine.Condition("blocker_present", "truthy").holds({})
+
+
+def test_a_second_invalid_or_silent_answer_moves_on_and_the_state_survives_json():
+    import json
+
+    state = engine.CallState(FLOWS["tech_am"])
+    engine.answer(state, "yes", FLOWS)  # ready
+    turn = engine.answer(state, "purple", FLOWS)
+    assert turn.kind == "invalid" and turn.step.key == "energy_level"
+    state = engine.CallState.from_dict(json.loads(json.dumps(state.to_dict())), FLOWS)
+    turn = engine.answer(state, None, FLOWS)  # silence
+    assert turn.kind == "skipped" and turn.step.key == "blocker_present"
+    assert "energy_level" in state.skipped and "energy_level" not in state.answers

@@ -1,0 +1,166 @@
+"""Twilio Programmable Voice, scripted with no LLM: form-encoded webhooks,
+``X-Twilio-Signature`` and TwiML. The flow engine asks one step per
+``<Gather>``; this module only reads requests and writes answers.
+"""
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+import re
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+from . import payload
+from .vapi import MAX_CALL_SECONDS
+
+PayloadError = payload.PayloadError
+KINDS = ("voice", "gather", "status")
+FINAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
+GATHER_TIMEOUT_SECONDS = 6
+# what callers say for each kind of check-in, beside the flow's own name
+SPOKEN_CALL_TYPES = {
+    "am_checkin": "morning am pulse check in checkin",
+    "job_closeout": "job close out closeout",
+    "eod_closeout": "end of day evening eod wrap",
+}
+SMALL_WORDS = {"the", "a", "an", "and", "of", "please", "i", "to", "do", "my", "it", "is", "for", "in", "out"}
+
+
+def chosen_option(options, said):
+    """The option a caller picked: ``options`` are (name, call_type) in the
+    order offered; ``said`` the digit pressed or the words spoken. None when
+    it is not one clear option."""
+    said = (said or "").strip().lower()
+    if said.isdigit():
+        return int(said) - 1 if 1 <= int(said) <= len(options) else None
+    heard = set(re.findall(r"[a-z]+", said)) - SMALL_WORDS
+    scores = [len(heard & set(re.findall(r"[a-z]+", f"{name} {SPOKEN_CALL_TYPES.get(call_type, '')}".lower())))
+              for name, call_type in options]
+    best = max(scores, default=0)
+    return scores.index(best) if best and scores.count(best) == 1 else None
+
+
+# ------------------------------------------------------------- signature
+def _digest(auth_token, url, params):
+    data = url + "".join(name + value for name in sorted(params) for value in sorted(params[name]))
+    return base64.b64encode(hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+def _port_variants(url):
+    """Twilio signs with or without the default port: accept both."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return {urllib.parse.urlunsplit(parts._replace(netloc=host)),
+            urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{port}"))}
+
+
+def signature_matches(auth_token, urls, params, signature):
+    """True when ``signature`` is Twilio's HMAC-SHA1 of one of ``urls`` (the
+    URL as Twilio requested it; several when a proxy may have rewritten it)
+    followed by the sorted form parameters; compared in constant time."""
+    if not auth_token or not isinstance(signature, str) or not signature:
+        return False
+    candidates = {variant for url in urls if url for variant in _port_variants(url)}
+    matches = [hmac.compare_digest(_digest(auth_token, url, params).encode(), signature.encode())
+               for url in sorted(candidates)]
+    return any(matches)
+
+
+def form_params(body):
+    """The form body as {name: [values]}, as Twilio signs it."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PayloadError(f"body is not UTF-8: {error.reason}") from None
+    return urllib.parse.parse_qs(text, keep_blank_values=True)
+
+
+# --------------------------------------------------------------- message
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """One Twilio request (voice, gather or status), with the accessors
+    ``ops.line`` reads for every channel."""
+
+    type: str
+    call_id: str
+    caller_number: str
+    raw: dict
+    tool_calls: tuple = ()
+
+    @property
+    def answer(self):
+        """What the caller said (speech) or pressed (keys); None for silence."""
+        spoken = payload.text(self.raw.get("SpeechResult")).strip()
+        return spoken or payload.text(self.raw.get("Digits")).strip() or None
+
+    @property
+    def call_status(self):
+        return payload.identifier(self.raw.get("CallStatus"))
+
+    @property
+    def ended_reason(self):
+        return f"twilio-{self.call_status}" if self.call_status else ""
+
+    def duration_seconds(self):
+        text = payload.text(self.raw.get("CallDuration"))
+        return int(text) if text.isdigit() and int(text) <= MAX_CALL_SECONDS else None
+
+    def started_at(self):
+        return None
+
+    transcript = ""
+    summary = ""
+
+
+def parse_body(body, kind):
+    """A form-encoded Twilio request of ``kind`` (voice, gather, status)."""
+    if kind not in KINDS:
+        raise PayloadError(f"unknown Twilio request {kind!r}")
+    fields = {name: payload.clean_text(values[0]) for name, values in form_params(body).items() if values}
+    call_sid = payload.identifier(fields.get("CallSid"))
+    if not call_sid:
+        raise PayloadError("a Twilio request needs a CallSid")
+    return Message(kind, call_sid, payload.identifier(fields.get("From")), fields)
+
+
+# ------------------------------------------------------------------ TwiML
+def _document(build):
+    response = ET.Element("Response")
+    build(response)
+    return '<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(response, encoding="unicode")
+
+
+def _say(parent, text, voice, language):
+    attributes = {key: value for key, value in (("voice", voice), ("language", language)) if value}
+    ET.SubElement(parent, "Say", attributes).text = text
+
+
+def ask(text, action, voice="", language="en-US", hints=(), digits=1):
+    """One question: a speech-or-keys ``<Gather>``, and when nothing is heard,
+    a redirect to the same action (the line counts the silence)."""
+    def build(response):
+        gather = ET.SubElement(response, "Gather", {
+            "input": "speech dtmf", "action": action, "method": "POST", "timeout": str(GATHER_TIMEOUT_SECONDS),
+            "speechTimeout": "auto", "language": language or "en-US", "actionOnEmptyResult": "true",
+            **({"numDigits": str(digits)} if digits else {"finishOnKey": "#"}),
+            **({"hints": ", ".join(hints)[:1000]} if hints else {})})
+        _say(gather, text, voice, language)
+    return _document(build)
+
+
+def say_and_hang_up(text, voice="", language="en-US"):
+    return _document(lambda response: (_say(response, text, voice, language), ET.SubElement(response, "Hangup")))
+
+
+def empty():
+    return _document(lambda response: None)
+
+
+def failure_answer(message):
+    """Processing failed: what was said is journaled and will be saved."""
+    if message.type == "status":
+        return 200, {"twiml": empty()}
+    return 200, {"twiml": say_and_hang_up("Thanks, I have what you said so far and it will be saved. "
+                                          "Please call back in a few minutes to finish.")}

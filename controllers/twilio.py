@@ -1,0 +1,43 @@
+import urllib.parse
+
+from werkzeug.wrappers import Response
+
+from odoo import http
+from odoo.http import request
+
+from ..coach import payload, twilio
+
+
+class OpsCoachTwilio(http.Controller):
+    """A plain Twilio number running the flows with no LLM: the Voice URL, the
+    answer of each <Gather>, and the status callback. Every request is signed
+    with the account's auth token (X-Twilio-Signature)."""
+
+    @http.route(["/ops_coach/twilio/<any(voice,gather,status):kind>"], type="http", auth="none",
+                methods=["POST"], csrf=False, save_session=False, readonly=False)
+    def twilio_webhook(self, kind, **_form):
+        httprequest = request.httprequest
+        length = httprequest.content_length or 0
+        # Odoo has parsed the form already (the stream is read): the journal keeps it re-encoded
+        form = {name: httprequest.form.getlist(name) for name in httprequest.form} \
+            if length <= payload.MAX_BODY_BYTES else {}
+        body = urllib.parse.urlencode([(name, value) for name, values in form.items() for value in values]).encode()
+        params = request.env["ir.config_parameter"].sudo()
+        status, answer = request.env["ops.call_event"]._receive(
+            "twilio", body, httprequest.remote_addr, self._signed(params, form, httprequest),
+            size=max(length, len(body)), kind=kind, denied_status=403)
+        if "twiml" in answer:
+            return Response(answer["twiml"], status=status, content_type="text/xml; charset=utf-8")
+        return request.make_json_response(answer, status=status)
+
+    @staticmethod
+    def _signed(params, form, httprequest):
+        """Checked against the URL Twilio requested: the public URL when one is
+        set (a proxy may have rewritten the request), else the request's own."""
+        public = params.get_param("ops_coach.public_url")
+        query = httprequest.query_string.decode("latin-1")
+        urls = [httprequest.url]
+        if public:
+            urls.append(public.rstrip("/") + httprequest.path + (f"?{query}" if query else ""))
+        return twilio.signature_matches(params.get_param("ops_coach.twilio_auth_token"), urls, form,
+                                        httprequest.headers.get("X-Twilio-Signature"))

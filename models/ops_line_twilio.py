@@ -1,0 +1,213 @@
+import json
+
+from odoo import api, fields, models
+
+from ..coach import flow as engine
+from ..coach import prompt, twilio
+from ..coach.checkin_values import InvalidValue
+
+ACTION = "/ops_coach/twilio/gather"
+PIN_TRIES = 3
+GOODBYE = "Thanks. Bye."
+
+
+class OpsLineTwilio(models.AbstractModel):
+    """The scripted line: a Twilio number running the flows with no LLM. The
+    engine asks one step per <Gather>; the call's state lives on its
+    ``ops.call`` row between turns, and the check-in is saved as the call goes."""
+
+    _inherit = "ops.line"
+
+    @api.model
+    def _handle_twilio(self, event, message):
+        call = event.call_ref_id
+        if message.type == "status":
+            self._twilio_ended(event, message, call)
+            return 200, {"twiml": twilio.empty()}
+        state = json.loads(call.script_state or "{}")
+        if message.type == "voice" and not state:
+            text = self._twilio_start(event, message, call, state)
+        else:
+            text = self._twilio_turn(event, message, call, state)
+        call.script_state = json.dumps(state)
+        return 200, {"twiml": text}
+
+    # ------------------------------------------------------------ speaking
+    @api.model
+    def _twilio_voice(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return params.get_param("ops_coach.twilio_voice") or "", params.get_param("ops_coach.twilio_language") or "en-US"
+
+    @api.model
+    def _twilio_ask(self, text, step=None, kill_phrases=(), digits=1):
+        voice, language = self._twilio_voice()
+        hints = [synonym for _value, synonyms in (step.choices if step else ()) for synonym in synonyms]
+        hints += list(kill_phrases)
+        return twilio.ask(text, ACTION, voice, language, hints, digits=digits)
+
+    @api.model
+    def _twilio_goodbye(self, text):
+        voice, language = self._twilio_voice()
+        return twilio.say_and_hang_up(text or GOODBYE, voice, language)
+
+    # --------------------------------------------------------------- start
+    @api.model
+    def _twilio_start(self, event, message, call, state):
+        profile = self._profile_for_call("twilio", message.call_id, message.caller_number)
+        if not profile:
+            state.update(stage="pin", pin_tries=0)
+            return self._twilio_ask("Ops line. Please enter your employee PIN, then press pound.", digits=0)
+        return self._twilio_offer(event, call, profile, state)
+
+    @api.model
+    def _twilio_offer(self, event, call, profile, state):
+        """One flow open now: start it. Several: ask which."""
+        call.employee_id = profile.employee_id
+        flows = self._candidate_flows(profile)
+        event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
+        state["started"] = fields.Datetime.to_string(fields.Datetime.now())
+        if len(flows) == 1:
+            return self._twilio_begin(call, profile, flows, state)
+        state.update(stage="choose", flows=flows.mapped("code"), tried=False)
+        first = profile.employee_id.name.split()[0]
+        options = ", ".join(f"{flow.name}, press {n}" for n, flow in enumerate(flows, start=1))
+        return self._twilio_ask(f"Hi {first}, Ops line. Which one is it? For {options}.",
+                                kill_phrases=flows.mapped("name"))
+
+    @api.model
+    def _twilio_begin(self, call, profile, flow, state):
+        call_state = engine.CallState(flow._to_engine())
+        turn = engine.start(call_state)
+        state.update(stage="flow", engine=call_state.to_dict())
+        return self._twilio_say_turn(profile, call_state, turn)
+
+    @api.model
+    def _twilio_say_turn(self, profile, call_state, turn):
+        text = prompt.fill(turn.prompt, self._caller_context(profile))
+        if turn.done:
+            return self._twilio_goodbye(text)
+        digits = 1 if turn.step.answer_type in ("scale", "yes_no", "choice") else 0
+        return self._twilio_ask(text, turn.step, call_state.flow.kill_phrases, digits=digits)
+
+    # ---------------------------------------------------------------- turns
+    @api.model
+    def _twilio_turn(self, event, message, call, state):
+        stage = state.get("stage")
+        if stage == "pin":
+            return self._twilio_pin(event, message, call, state)
+        profile = self.env["ops.tech_profile"].search([("employee_id", "=", call.employee_id.id)], limit=1)
+        event.employee_id = call.employee_id
+        if stage == "choose":
+            return self._twilio_choose(event, message, call, profile, state)
+        if stage == "flow":
+            return self._twilio_answer(event, message, call, profile, state)
+        return self._twilio_goodbye(GOODBYE)  # the flow is over: a late or repeated request
+
+    @api.model
+    def _twilio_pin(self, event, message, call, state):
+        said = self._tool_verify_pin(event, message, {"pin": message.answer})
+        if event.employee_id:
+            profile = self.env["ops.tech_profile"].search([("employee_id", "=", event.employee_id.id)], limit=1)
+            return self._twilio_offer(event, call, profile, state)
+        state["pin_tries"] = state.get("pin_tries", 0) + 1
+        if state["pin_tries"] >= PIN_TRIES or "Too many" in said:
+            state["stage"] = "done"
+            return self._twilio_goodbye(said + " Goodbye.")
+        return self._twilio_ask(said + " Please enter your PIN again, then press pound.", digits=0)
+
+    @api.model
+    def _twilio_choose(self, event, message, call, profile, state):
+        flows = self.env["ops.flow"].search([("code", "in", state["flows"])])
+        flows = flows.sorted(lambda f: state["flows"].index(f.code))
+        chosen = self._twilio_chosen_flow(flows, message.answer)
+        if not chosen and not state.get("tried"):
+            state["tried"] = True
+            options = ", ".join(f"{flow.name}, press {n}" for n, flow in enumerate(flows, start=1))
+            return self._twilio_ask(f"Sorry, which one? For {options}.", kill_phrases=flows.mapped("name"))
+        return self._twilio_begin(call, profile, chosen or flows[:1], state)
+
+    @staticmethod
+    def _twilio_chosen_flow(flows, answer):
+        index = twilio.chosen_option([(flow.name, flow.call_type) for flow in flows], answer)
+        return flows[index] if index is not None else flows.browse()
+
+    @api.model
+    def _twilio_answer(self, event, message, call, profile, state):
+        flows_by_code = {flow.code: flow._to_engine() for flow in self.env["ops.flow"].search([])}
+        call_state = engine.CallState.from_dict(state["engine"], flows_by_code)
+        started = fields.Datetime.from_string(state["started"])
+        elapsed = (fields.Datetime.now() - started).total_seconds()
+        asked = engine.next_step(call_state)
+        turn = engine.answer(call_state, message.answer, flows_by_code, elapsed_seconds=elapsed)
+        if asked and asked.key == "job_ref" and "job_ref" in call_state.answers:
+            turn = self._twilio_job(profile, call_state, turn)
+        state["engine"] = call_state.to_dict()
+        if call_state.answers:
+            self._twilio_save(event, message, profile, call_state, done=turn.done)
+        if turn.done:
+            state["stage"] = "done"
+        return self._twilio_say_turn(profile, call_state, turn)
+
+    @api.model
+    def _twilio_job(self, profile, call_state, turn):
+        """A job named by voice must exist: else ask again, as for any invalid answer."""
+        try:
+            call_state.answers["job_id"] = self._find_job(profile, call_state.answers["job_ref"]).id
+        except InvalidValue as error:
+            del call_state.answers["job_ref"]
+            step = call_state.flow.step("job_ref")
+            if "job_ref" in call_state.tried:
+                call_state.skipped.add("job_ref")
+                return engine.Turn("done", f"{error}. The office will follow up.", done=True)
+            call_state.tried.add("job_ref")
+            return engine.Turn("invalid", f"Sorry, {error}. {step.question}", step)
+        return turn
+
+    @api.model
+    def _twilio_save(self, event, message, profile, call_state, done):
+        """The check-in as the call stands: partial until the flow is done.
+        Fields of steps no longer answered (the kill switch drops them) are cleared."""
+        values = engine.checkin_values(call_state)
+        call_type = values.pop("call_type")
+        values.pop("job_ref", None)
+        if call_state.answers.get("job_id"):
+            values["job_id"] = call_state.answers["job_id"]
+        flows = [call_state.flow] + ([call_state.flow] if not call_state.switched_from else [
+            self.env["ops.flow"].search([("code", "=", call_state.switched_from)])._to_engine()])
+        cleared = {step.target: False for flow in flows for step in flow.steps
+                   if step.target not in values and step.target != "job_ref"}
+        values = dict(cleared, **values, completion_status="complete" if done else "partial",
+                      skipped_steps=", ".join(sorted(call_state.skipped)) or False)
+        Checkin = self.env["ops.checkin"]
+        checkin = Checkin.search([("provider", "=", "twilio"), ("provider_call_id", "=", message.call_id)], limit=1)
+        if checkin:
+            checkin.write(dict(values, call_type=call_type, role_id=self._role_for(profile, call_type).id))
+        else:
+            employee = profile.employee_id
+            checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
+                values, employee_id=employee.id, company_id=employee.company_id.id, call_type=call_type,
+                role_id=self._role_for(profile, call_type).id, provider="twilio",
+                provider_call_id=message.call_id))
+        if done:  # the side effects run once, on the finished check-in
+            event.checkin_ids = [fields.Command.link(checkin.id)]
+        return checkin
+
+    # ------------------------------------------------------------------ end
+    @api.model
+    def _twilio_ended(self, event, message, call):
+        """The status callback: a call hung up mid-flow keeps its partial
+        check-in, now final (its side effects run); one that never answered a
+        step leaves an incomplete one, as on every channel."""
+        if message.call_status not in twilio.FINAL_STATUSES:
+            return
+        checkin = self.env["ops.checkin"].search(
+            [("provider", "=", "twilio"), ("provider_call_id", "=", message.call_id)], limit=1)
+        if not checkin:
+            self._end_of_call(event, message)
+            return
+        values = {"end_reason": message.ended_reason}
+        duration = message.duration_seconds()
+        if duration is not None:
+            values["duration_seconds"] = duration
+        checkin.write(values)
+        event.checkin_ids = [fields.Command.link(checkin.id)]

@@ -1,0 +1,147 @@
+"""The scripted Twilio line: Twilio's real form-encoded requests, signed by the
+official library's RequestValidator, walked through a whole flow."""
+
+import urllib.parse
+
+from freezegun import freeze_time
+from twilio.request_validator import RequestValidator
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .test_vapi import AM_CHECKIN, JOURNAL_LOG, VapiCase, tool_calls
+
+AUTH_TOKEN = "twilio-auth-token-for-tests"
+NUMBER = "+15125550191"
+EARLY = "2026-11-24 12:30:00"  # 06:30 in Chicago: only the AM flow is open
+LATER = "2026-11-24 13:30:00"  # 07:30: the job close-out is open too
+AM_ANSWERS = [  # spoken or keyed, as a technician answers
+    {"SpeechResult": "yeah I'm ready", "Confidence": "0.93"},
+    {"Digits": "4"},
+    {"SpeechResult": "nope", "Confidence": "0.88"},
+    {"SpeechResult": "Call three customers back by noon", "Confidence": "0.9"},
+    {"SpeechResult": "Clean close-outs every job", "Confidence": "0.9"},
+    {"SpeechResult": "Read one chapter at lunch", "Confidence": "0.9"},
+    {"SpeechResult": "Call three customers back by noon", "Confidence": "0.9"},
+]
+
+
+@tagged("post_install", "-at_install")
+class TestTwilioScriptedLine(VapiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("ops_coach.twilio_auth_token", AUTH_TOKEN)
+        cls.validator = RequestValidator(AUTH_TOKEN)
+
+    def twilio(self, kind, call_sid="CA0001", signature=None, **fields):
+        url = f"{self.base_url()}/ops_coach/twilio/{kind}"
+        form = dict({"CallSid": call_sid, "AccountSid": "AC0001", "From": NUMBER, "To": "+15550100000",
+                     "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01",
+                     "Caller": NUMBER, "Called": "+15550100000"}, **fields)
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": signature or self.validator.compute_signature(url, form)}
+        response = self.url_open(url, data=urllib.parse.urlencode(form), headers=headers)
+        return response.status_code, response.text
+
+    def walk(self, answers, call_sid="CA0001"):
+        """The incoming call, then one <Gather> answer per item; the TwiML said back."""
+        said = [self.twilio("voice", call_sid)[1]]
+        for answer in answers:
+            status, twiml = self.twilio("gather", call_sid, **answer)
+            self.assertEqual(status, 200, twiml)
+            said.append(twiml)
+        return said
+
+    def twilio_checkin(self, call_sid="CA0001"):
+        return self.Checkin.search([("provider", "=", "twilio"), ("provider_call_id", "=", call_sid)])
+
+    @freeze_time(EARLY)
+    def test_the_am_flow_end_to_end_leaves_the_checkin_a_vapi_call_would(self):
+        said = self.walk(AM_ANSWERS)
+        self.assertIn("<Gather", said[0])
+        self.assertIn("Morning Tech, quick check-in", said[0])
+        self.assertIn('action="/ops_coach/twilio/gather"', said[0])
+        self.assertIn('input="speech dtmf"', said[0])
+        self.assertIn("Energy today, one to five?", said[1])
+        self.assertIn("<Hangup />", said[-1])
+        self.assertIn("Locked in. Have a great day, Tech.", said[-1])
+        checkin = self.twilio_checkin()
+        self.assertRecordValues(checkin, [{
+            "employee_id": self.emp_tech.id, "call_type": "am_checkin", "role_id": self.role_tech.id,
+            "ready_status": "ready", "energy_level": 4, "blocker_flag": False,
+            "kpi_action": "Call three customers back by noon", "focus_summary": "Clean close-outs every job",
+            "goal_action": "Read one chapter at lunch", "commitment": "Call three customers back by noon",
+            "completion_status": "complete", "skipped_steps": False}])
+        # the same answers through Vapi leave the same check-in
+        self.post(tool_calls(("t1", "log_daily_checkin", dict(
+            AM_CHECKIN, blocker_present=False, blocker_note="", energy_level=4,
+            kpi_action_today="Call three customers back by noon", focus_summary_5_words="Clean close-outs every job",
+            goal_action_today="Read one chapter at lunch", commitment="Call three customers back by noon")),
+            call_id="vapi-same"))
+        vapi_checkin = self.checkins("vapi-same")
+        compared = ["call_type", "role_id", "ready_status", "energy_level", "blocker_flag", "kpi_action",
+                    "focus_summary", "goal_action", "commitment", "completion_status"]
+        self.assertEqual(checkin.read(compared)[0] | {"id": 0}, vapi_checkin.read(compared)[0] | {"id": 0})
+        journal = self.Event.search([("call_id", "=", "CA0001")])
+        self.assertEqual(set(journal.mapped("provider")), {"twilio"})
+        self.assertEqual(set(journal.mapped("outcome")), {"processed"})
+
+    @freeze_time(EARLY)
+    def test_skip_at_step_3_leaves_an_ops_only_checkin(self):
+        said = self.walk([AM_ANSWERS[0], AM_ANSWERS[1], {"SpeechResult": "skip, I'm busy today"},
+                          {"SpeechResult": "no"}], call_sid="CA0002")
+        self.assertIn("No problem, two quick ones.", said[3])
+        self.assertIn("Got it. Thanks.", said[4])
+        self.assertRecordValues(self.twilio_checkin("CA0002"), [{
+            "call_type": "ops_only", "ready_status": "ready", "blocker_flag": False, "energy_level": 0,
+            "completion_status": "complete"}])
+
+    @freeze_time(EARLY)
+    def test_hanging_up_at_step_4_leaves_a_partial_checkin(self):
+        self.walk([AM_ANSWERS[0], {"SpeechResult": "five"}, {"SpeechResult": "yes"}], call_sid="CA0003")
+        checkin = self.twilio_checkin("CA0003")
+        self.assertRecordValues(checkin, [{"completion_status": "partial", "energy_level": 5, "blocker_flag": True}])
+        status, body = self.twilio("status", "CA0003", CallStatus="completed", CallDuration="41")
+        self.assertEqual(status, 200)
+        self.assertIn("<Response", body)
+        self.assertRecordValues(checkin, [{"completion_status": "partial", "duration_seconds": 41,
+                                           "end_reason": "twilio-completed", "effects_done": True}])
+
+    @freeze_time(EARLY)
+    def test_invalid_answers_are_asked_again_once_then_left(self):
+        said = self.walk([AM_ANSWERS[0], {"SpeechResult": "purple"}, {}, {"SpeechResult": "no"}], call_sid="CA0004")
+        self.assertIn("Sorry, that answer must be a whole number from 1 to 5", said[2])
+        self.assertIn("Let's move on.", said[3])
+        self.assertRecordValues(self.twilio_checkin("CA0004"), [{
+            "energy_level": 0, "blocker_flag": False, "skipped_steps": "energy_level"}])
+
+    @freeze_time(LATER)
+    def test_several_flows_open_the_caller_chooses_by_key_or_name(self):
+        said = self.walk([{"Digits": "2"}], call_sid="CA0005")
+        self.assertIn("Which one is it?", said[0])
+        self.assertIn("Job close-out. Which job are you closing?", said[1])
+        said = self.walk([{"SpeechResult": "the morning check-in please"}], call_sid="CA0006")
+        self.assertIn("Morning Tech", said[1])
+
+    @freeze_time(EARLY)
+    def test_an_unknown_number_types_a_pin(self):
+        self.emp_tech.pin = "4321"
+        status, twiml = self.twilio("voice", "CA0007", From="+15125550999")
+        self.assertIn("enter your employee PIN", twiml)
+        _s, twiml = self.twilio("gather", "CA0007", From="+15125550999", Digits="1111")
+        self.assertIn("couldn't verify", twiml)
+        _s, twiml = self.twilio("gather", "CA0007", From="+15125550999", Digits="4321")
+        self.assertIn("Morning Tech", twiml)
+
+    @mute_logger(JOURNAL_LOG)
+    def test_a_wrong_signature_is_403_and_journaled(self):
+        status, _body = self.twilio("voice", "CA0008", signature="c2lnbmF0dXJlIG9mIHNvbWVvbmUgZWxzZQ==")
+        self.assertEqual(status, 403)
+        event = self.last_event()
+        self.assertRecordValues(event, [{"provider": "twilio", "outcome": "unauthorized", "http_status": 403}])
+        # signed for another URL: refused too
+        form = {"CallSid": "CA0008", "From": NUMBER}
+        other = self.validator.compute_signature("https://attacker.example/ops_coach/twilio/voice", form)
+        self.assertEqual(self.twilio("voice", "CA0008", signature=other)[0], 403)
+        self.assertFalse(self.twilio_checkin("CA0008"))
