@@ -33,5 +33,8 @@
         "views/ops_coach_menus.xml",
     ],
     "demo": ["demo/ops_coach_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["ops_coach/static/tests/tours/*.js"],
+    },
     "application": True,
 }

@@ -58,7 +58,7 @@ class OpsCallEvent(models.Model):
     _description = "Ops line webhook event"
     _order = "id desc"
 
-    provider = fields.Selection([("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio")],
+    provider = fields.Selection([("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("test", "Test console")],
                                 required=True, index=True)
     event_type = fields.Char(index=True)
     call_id = fields.Char("Provider call id", index=True)

@@ -18,7 +18,8 @@ CALL_TYPES = [
     ("weekly", "Weekly check-in"),
     ("safety_report", "Safety report"),
 ]
-PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual")]
+PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual"),
+             ("test", "Test console")]
 JOB_DONE_STATE = "1_done"
 YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
@@ -33,6 +34,8 @@ class OpsCheckin(models.Model):
     _check_company_auto = True
 
     name = fields.Char("Reference", readonly=True, copy=False, default="/")
+    active = fields.Boolean(
+        default=True, help="Test calls from the flow console are archived: no rule, report or KPI sees them.")
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, check_company=True, tracking=True
     )

@@ -40,6 +40,13 @@ class OpsFlow(models.Model):
          "AND window_end <= 24)", "Window hours are between 0 and 24."),
     ]
 
+    def action_test_call(self):
+        """Open the console: play a caller through this flow, no phone needed."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "ops.test_call", "view_mode": "form",
+                "target": "new", "name": self.env._("Test call: %(flow)s", flow=self.name),
+                "context": {"default_flow_id": self.id}}
+
     def _open_at(self, local_hour):
         self.ensure_one()
         return engine.in_window((self.window_start, self.window_end), local_hour)

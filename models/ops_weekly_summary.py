@@ -168,7 +168,7 @@ class OpsWeeklySummary(models.Model):
                    array_agg(energy_level ORDER BY checkin_date)
                        FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0)
               FROM ops_checkin
-             WHERE employee_id IN %(employees)s
+             WHERE employee_id IN %(employees)s AND active
                AND checkin_date >= %(prev)s AND checkin_date <= %(end)s
           GROUP BY employee_id
         """, {"start": week_start, "prev": week_start - datetime.timedelta(days=7),

@@ -7,3 +7,4 @@ from . import test_rules
 from . import test_nothing_lost
 from . import test_retell
 from . import test_twilio
+from . import test_console

@@ -128,6 +128,7 @@ class TestTwilioScriptedLine(VapiCase):
     def test_an_unknown_number_types_a_pin(self):
         self.emp_tech.pin = "4321"
         status, twiml = self.twilio("voice", "CA0007", From="+15125550999")
+        self.assertEqual(status, 200)
         self.assertIn("enter your employee PIN", twiml)
         _s, twiml = self.twilio("gather", "CA0007", From="+15125550999", Digits="1111")
         self.assertIn("couldn't verify", twiml)
