@@ -28,6 +28,7 @@
         "views/ops_strength_views.xml",
         "views/ops_escalation_rule_views.xml",
         "views/ops_flow_views.xml",
+        "wizards/ops_test_call_views.xml",
         "views/res_config_settings_views.xml",
         "views/ops_weekly_views.xml",
         "views/ops_coach_menus.xml",

@@ -111,3 +111,14 @@ def function_tools(server, names):
             "server": server,
         })
     return tools
+
+
+def retell_functions(url, names):
+    """Retell custom-function definitions for ``names``, all posting to ``url``."""
+    functions = []
+    for name in names:
+        description, properties, required = TOOLS[name]
+        functions.append({"type": "custom", "name": name, "description": description, "url": url,
+                          "method": "POST", "speak_during_execution": False, "speak_after_execution": True,
+                          "parameters": {"type": "object", "properties": properties, "required": required}})
+    return functions

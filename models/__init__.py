@@ -14,7 +14,6 @@ from . import ops_call
 from . import ops_call_event
 from . import ops_line
 from . import ops_line_twilio
-from . import ops_test_call
 from . import res_config_settings
 from . import ops_workdays
 from . import ops_weekly_summary

@@ -39,6 +39,7 @@ class TestMenusOpen(OpsCoachCase):
     def test_managers_menus_open_and_configuration_is_hidden(self):
         actions = self._assert_actions_open(self.user_manager)
         self.assertIn(self.env.ref("ops_coach.action_ops_checkin_dashboard"), actions)
+        self.assertIn(self.env.ref("ops_coach.action_ops_flow"), actions, "managers try flows (Test call)")
         self.assertNotIn(self.env.ref("ops_coach.action_ops_role"), actions)
 
     def test_field_user_menus_open(self):

@@ -76,3 +76,13 @@ def test_function_tools_point_at_the_server():
     assert log["function"]["parameters"]["required"] == ["call_type"]
     assert log["function"]["parameters"]["properties"]["energy_level"] == {
         "type": "integer", "minimum": 1, "maximum": 5}
+
+
+def test_retell_functions_post_to_the_retell_url_with_the_same_schemas():
+    from coach.tools import retell_functions
+
+    functions = retell_functions("https://odoo.example.com/ops_coach/retell", list(TOOLS))
+    assert [f["name"] for f in functions] == list(TOOLS)
+    assert all(f["url"] == "https://odoo.example.com/ops_coach/retell" and f["type"] == "custom" for f in functions)
+    log = next(f for f in functions if f["name"] == "log_daily_checkin")
+    assert log["parameters"]["properties"] == CHECKIN_PROPERTIES
