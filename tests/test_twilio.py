@@ -146,3 +146,22 @@ class TestTwilioScriptedLine(VapiCase):
         other = self.validator.compute_signature("https://attacker.example/ops_coach/twilio/voice", form)
         self.assertEqual(self.twilio("voice", "CA0008", signature=other)[0], 403)
         self.assertFalse(self.twilio_checkin("CA0008"))
+
+    def test_past_the_time_box_the_optional_goal_step_is_dropped(self):
+        with freeze_time(EARLY) as clock:
+            said = self.walk(AM_ANSWERS[:4], call_sid="CA0009")
+            clock.tick(300)  # the AM flow's time box is well past
+            _s, focus = self.twilio("gather", "CA0009", **AM_ANSWERS[4])
+        self.assertIn("Energy today", said[1])
+        self.assertNotIn("90-day goal", focus, "the optional goal step is dropped")
+        self.assertIn("Confirm it in your own words", focus)
+
+    @mute_logger(JOURNAL_LOG)
+    def test_a_signed_request_without_a_call_sid_is_400_and_journaled(self):
+        url = f"{self.base_url()}/ops_coach/twilio/voice"
+        form = {"From": NUMBER, "To": "+15550100000"}
+        response = self.url_open(url, data=urllib.parse.urlencode(form), headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": self.validator.compute_signature(url, form)})
+        self.assertEqual(response.status_code, 400)
+        self.assertRecordValues(self.last_event(), [{"provider": "twilio", "outcome": "rejected", "http_status": 400}])
