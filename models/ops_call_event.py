@@ -261,6 +261,7 @@ class OpsCallEvent(models.Model):
         if earlier:
             self.write({"outcome": "duplicate", "http_status": earlier.http_status, "response": earlier.response,
                         "checkin_ids": [fields.Command.set(earlier.checkin_ids.ids)],
+                        "employee_id": earlier.employee_id.id,
                         "processed_date": fields.Datetime.now(), "next_try_at": False})
             return earlier.http_status, json.loads(earlier.response or "{}")
         status, answer = getattr(self.env["ops.line"], HANDLERS[self.provider])(self, message)

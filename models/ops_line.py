@@ -408,7 +408,7 @@ class OpsLine(models.AbstractModel):
             [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
         if checkins:
             checkins.write(values)
-            event.checkin_ids = [fields.Command.set(checkins.ids)]
+            event.write({"checkin_ids": [fields.Command.set(checkins.ids)], "employee_id": checkins[:1].employee_id.id})
             return
         profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)
         if not profile:

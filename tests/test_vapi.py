@@ -184,7 +184,7 @@ class TestVapiWebhook(VapiCase):
         second = self.post(payload)
         self.assertEqual(first, second)
         self.assertEqual(len(self.checkins()), 1)
-        self.assertEqual(self.last_event().outcome, "duplicate")
+        self.assertRecordValues(self.last_event(), [{"outcome": "duplicate", "employee_id": self.emp_tech.id}])
         # a retry under a new tool call id is still one check-in for the call
         _s, body = self.post(tool_calls(("t9", "log_daily_checkin", AM_CHECKIN)))
         self.assertIn("Already logged", body["results"][0]["result"])
@@ -281,6 +281,7 @@ class TestVapiWebhook(VapiCase):
         self.assertRecordValues(self.checkins(), [{
             "end_reason": "customer-ended-call", "duration_seconds": 126,
             "summary": "Energy 4, capacitor blocker", "transcript": "AI: Morning\nUser: Four"}])
+        self.assertEqual(self.last_event().employee_id, self.emp_tech, "the journal names who called")
         self.post(report)
         self.assertEqual(self.last_event().outcome, "duplicate")
 
