@@ -21,6 +21,10 @@ class OpsKpiValue(models.Model):
     value = fields.Float(required=True, aggregator="avg")
     unit = fields.Char(related="kpi_id.unit")
     note = fields.Char()
+    origin = fields.Selection([("manual", "Typed or imported"), ("computed", "Computed")], default="manual",
+                              required=True, readonly=True, index=True,
+                              help="Computed values are recomputed daily; a typed one is never overwritten.")
+    provisional = fields.Boolean(help="The period can still change: a callback window is open.")
 
     _sql_constraints = [
         (

@@ -8,3 +8,4 @@ from . import test_nothing_lost
 from . import test_retell
 from . import test_twilio
 from . import test_console
+from . import test_kpi_compute

@@ -1,0 +1,73 @@
+from odoo import api, fields, models
+
+CLOSED_STATES = ("1_done", "1_canceled")
+RETURN_REASONS = [
+    ("recall", "Recall (technician error)"),
+    ("second_trip", "Second trip (parts, not finished)"),
+    ("warranty", "Warranty (equipment)"),
+    ("customer", "Customer request"),
+    ("rework", "Rework (install workmanship)"),
+]
+
+
+class ProjectTask(models.Model):
+    """The job facts the KPIs need, kept on the job itself."""
+
+    _inherit = "project.task"
+
+    ops_done_date = fields.Datetime(
+        "Done on", copy=False, index=True, readonly=True,
+        help="When the job entered a closed state, whatever moved it there (Odoo's own end date only "
+             "follows folded stages).")
+    ops_arrived_at = fields.Datetime("Arrived on site", copy=False, help="Said by the technician on the line.")
+    ops_origin_task_id = fields.Many2one(
+        "project.task", "Return visit of", copy=False, index="btree_not_null", ondelete="set null",
+        help="The earlier job this visit goes back to: callbacks and first-time fix are counted from it.")
+    ops_return_task_ids = fields.One2many("project.task", "ops_origin_task_id", "Return visits")
+    ops_return_reason = fields.Selection(RETURN_REASONS, "Return reason", copy=False)
+    ops_days_after_origin = fields.Integer(
+        "Days after the first visit", copy=False,
+        help="Days from the earlier job's completion to the booking of this return visit, fixed when they "
+             "are linked (the 30-day callback window is counted on it).")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("state") in CLOSED_STATES and not vals.get("ops_done_date"):
+                vals["ops_done_date"] = now
+            self._ops_days_after_origin(vals, now)
+        return super().create(vals_list)
+
+    def _ops_days_after_origin(self, vals, now):
+        """Linking a return visit fixes how long after the first visit it came."""
+        if vals.get("ops_origin_task_id") and "ops_days_after_origin" not in vals:
+            done = self.browse(vals["ops_origin_task_id"]).ops_done_date
+            vals["ops_days_after_origin"] = max((now - done).days, 0) if done else 0
+
+    def write(self, vals):
+        self._ops_days_after_origin(vals, fields.Datetime.now())
+        result = super().write(vals)
+        self._ops_track_done()
+        return result
+
+    def _ops_track_done(self):
+        """Set the done date on entering a closed state, clear it on reopening,
+        whatever changed the state (a button, a stage, a cascade)."""
+        closed = self.filtered(lambda task: task.state in CLOSED_STATES and not task.ops_done_date)
+        reopened = self.filtered(lambda task: task.state not in CLOSED_STATES and task.ops_done_date)
+        if closed:
+            super(ProjectTask, closed).write({"ops_done_date": fields.Datetime.now()})
+        if reopened:
+            super(ProjectTask, reopened).write({"ops_done_date": False})
+
+    @api.model
+    def _ops_backfill_done_dates(self):
+        """On install: closed jobs get the best date Odoo kept."""
+        self.flush_model(["state", "ops_done_date", "date_end", "date_last_stage_update"])
+        self.env.cr.execute("""
+            UPDATE project_task
+               SET ops_done_date = COALESCE(date_end, date_last_stage_update, write_date)
+             WHERE state IN %s AND ops_done_date IS NULL
+        """, [CLOSED_STATES])
+        self.invalidate_model(["ops_done_date"])

@@ -1,0 +1,118 @@
+"""KPIs computed from jobs: first-time fix and callbacks, the ServiceTitan way."""
+
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import OpsCoachCase
+
+WEEK = datetime.date(2026, 11, 2)  # a Monday
+TODAY = "2026-11-24 15:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestComputedKpis(OpsCoachCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "America/Chicago"
+        cls.project = cls.env["project.project"].create({"name": "Service"})
+        cls.kpi_callback = cls.env.ref("ops_coach.kpi_tech_callback")
+
+    def job(self, done_at, user=None):
+        with freeze_time(done_at):
+            task = self.env["project.task"].create({"name": f"Job {done_at}", "project_id": self.project.id,
+                                                    "user_ids": [Command.set((user or self.user_tech).ids)]})
+            task.state = "1_done"
+        return task
+
+    def return_visit(self, origin, reason, days_later):
+        with freeze_time(origin.ops_done_date + datetime.timedelta(days=days_later)):
+            return self.env["project.task"].create({
+                "name": f"Return of {origin.name}", "project_id": self.project.id,
+                "ops_origin_task_id": origin.id, "ops_return_reason": reason})
+
+    def a_week_of_jobs(self):
+        """10 done first visits for the tech in the week of WEEK, the last one on Sunday
+        21:00 in Chicago (Monday 03:00 UTC); two recalled within 30 days, one customer return."""
+        jobs = [self.job(f"2026-11-0{2 + n % 5} 15:00:00") for n in range(9)]
+        jobs.append(self.job("2026-11-09 03:00:00"))
+        self.return_visit(jobs[0], "recall", 10)
+        self.return_visit(jobs[1], "recall", 29)
+        self.return_visit(jobs[2], "customer", 3)  # not the tech's error
+        self.return_visit(jobs[3], "recall", 45)  # too late to be a callback
+        return jobs
+
+    def value(self, kpi, employee=None, week=WEEK):
+        return self.env["ops.kpi.value"].search([("kpi_id", "=", kpi.id), ("period_start", "=", week),
+                                                 ("employee_id", "=", (employee or self.emp_tech).id)])
+
+    def compute(self):
+        with freeze_time(TODAY):
+            self.env["ops.kpi"]._cron_compute_values()
+
+    def test_ten_first_visits_two_recalled_make_80_and_20(self):
+        self.a_week_of_jobs()
+        self.compute()
+        self.assertRecordValues(self.value(self.kpi_ftf), [{"value": 80.0, "origin": "computed", "provisional": True}])
+        self.assertRecordValues(self.value(self.kpi_callback), [{"value": 20.0, "origin": "computed"}])
+        # computing again changes nothing
+        self.compute()
+        self.assertEqual(self.env["ops.kpi.value"].search_count([("kpi_id", "=", self.kpi_ftf.id),
+                                                                 ("employee_id", "=", self.emp_tech.id)]), 1)
+
+    def test_a_typed_value_survives_the_cron(self):
+        typed = self.env["ops.kpi.value"].create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id,
+                                                  "period_start": WEEK, "value": 55})
+        self.a_week_of_jobs()
+        self.compute()
+        self.assertRecordValues(self.value(self.kpi_ftf), [{"id": typed.id, "value": 55.0, "origin": "manual"}])
+        self.assertEqual(self.value(self.kpi_callback).value, 20.0)
+
+    def test_too_few_jobs_write_nothing_and_a_stale_value_goes(self):
+        jobs = [self.job(f"2026-11-0{2 + n} 15:00:00", self.user_other_tech) for n in range(3)]
+        self.compute()
+        self.assertFalse(self.value(self.kpi_ftf, self.emp_other_tech), "3 jobs: no 100 %")
+        for n in range(2):
+            jobs.append(self.job(f"2026-11-0{5 + n} 15:00:00", self.user_other_tech))
+        self.compute()
+        self.assertEqual(self.value(self.kpi_ftf, self.emp_other_tech).value, 100.0)
+        jobs[0].state = "01_in_progress"  # reopened: 4 done jobs again
+        self.compute()
+        self.assertFalse(self.value(self.kpi_ftf, self.emp_other_tech))
+
+    def test_the_week_is_the_companys_local_week_and_old_weeks_are_final(self):
+        self.a_week_of_jobs()
+        self.compute()
+        self.assertFalse(self.value(self.kpi_ftf, week=WEEK + datetime.timedelta(days=7)),
+                         "Sunday 21:00 in Chicago belongs to the week before, not to Monday's")
+        with freeze_time("2026-12-10 15:00:00"):
+            self.env["ops.kpi"]._cron_compute_values()
+        self.assertFalse(self.value(self.kpi_callback).provisional, "the 30-day window has closed")
+
+    def test_the_done_date_follows_the_state(self):
+        job = self.job("2026-11-03 10:00:00")
+        self.assertEqual(job.ops_done_date, datetime.datetime(2026, 11, 3, 10, 0))
+        job.state = "01_in_progress"
+        self.assertFalse(job.ops_done_date)
+        with freeze_time("2026-11-04 09:00:00"):
+            job.state = "1_canceled"
+        self.assertEqual(job.ops_done_date, datetime.datetime(2026, 11, 4, 9, 0))
+        job.flush_recordset()
+        self.env.cr.execute("UPDATE project_task SET ops_done_date = NULL, date_end = '2026-10-01 08:00' "
+                            "WHERE id = %s", [job.id])
+        self.env["project.task"]._ops_backfill_done_dates()
+        self.assertEqual(job.ops_done_date, datetime.datetime(2026, 10, 1, 8, 0))
+
+    def test_a_measure_is_a_literal_domain_and_the_kpi_says_how(self):
+        from odoo.exceptions import ValidationError
+        measure = self.env.ref("ops_coach.measure_done_first_visits")
+        with self.assertRaises(ValidationError):
+            measure.domain = "[('state', '=', user.id)]"
+        with self.assertRaises(ValidationError):
+            measure.domain = "[('no_such_field', '=', 1)]"
+        self.assertIn("divided by Done first visits", self.kpi_ftf.how_computed)
+        self.assertIn("fewer than 5", self.kpi_ftf.how_computed)
