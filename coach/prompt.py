@@ -65,7 +65,7 @@ def system_prompt(context, flows, ops_only, tool_for_call_type):
 def _caller_section(context, flows):
     lines = [f"## The caller\n{context['name']} ({context['roles']})."]
     if context.get("primary_kpi"):
-        lines.append(f"Primary KPI: {context['primary_kpi']}.")
+        lines.append(f"Primary KPI: {context['primary_kpi']}. {context.get('kpi_guidance', '')}".rstrip())
     if context.get("goal_90d"):
         lines.append(f"90-day goal: {context['goal_90d']}.")
     if context.get("coaching_line"):
@@ -74,3 +74,44 @@ def _caller_section(context, flows):
         names = " or ".join(flow.name for flow in flows)
         lines.append(f"Several check-ins fit now: ask first which one: {names}.")
     return "\n".join(lines)
+
+
+KPI_MODES = ("never", "on_target", "always")
+TREND_WORDS = {"up": "better than the period before", "down": "worse than the period before",
+               "flat": "about the same as the period before"}
+
+
+def _on_target(value, target, higher_is_better):
+    return value >= target if higher_is_better else value <= target
+
+
+def kpi_numbers(kpi, mode="on_target"):
+    """What the line says about the primary KPI's numbers: ``(spoken, guidance)``.
+
+    ``kpi``: dict with name, unit, values (oldest first), target, higher_is_better.
+    ``spoken`` is a sentence the caller may hear ('' when no number is to be said);
+    ``guidance`` tells an LLM agent what it may say. Numbers are supportive by
+    default: said when on target, never read out as a reproach.
+    """
+    values = [v for v in kpi.get("values") or () if v is not None]
+    if not values or mode == "never":
+        return "", "Do not quote KPI numbers; ask for one action that moves it."
+    unit = kpi.get("unit") or ""
+    last = f"{values[-1]:g}{' ' + unit if unit and unit != '%' else unit}"
+    target = kpi.get("target")
+    direction = None
+    if len(values) >= 2:
+        previous, current = values[-2], values[-1]
+        better = current > previous if kpi.get("higher_is_better", True) else current < previous
+        direction = "flat" if current == previous else ("up" if better else "down")
+    on_target = bool(target) and _on_target(values[-1], target, kpi.get("higher_is_better", True))
+    if mode == "on_target" and not on_target:
+        return "", ("Its last value is off target: do not quote the number; be supportive and ask for one "
+                    "action today that moves it.")
+    sentence = f"Last period {last}"
+    if target:
+        sentence += f", target {target:g}{unit if unit == '%' else ''}"
+    if direction:
+        sentence += f", {TREND_WORDS[direction]}"
+    sentence += "." if not on_target else ": on target, nice work."
+    return sentence, "You may say: " + sentence

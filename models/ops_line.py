@@ -62,7 +62,10 @@ class OpsLine(models.AbstractModel):
         today = day or local_now(employee).date()
         strength = identify.strength_of_the_day(strengths, today)
         kpi = profile.primary_kpi_ids[:1]
+        spoken, guidance = self._kpi_numbers(employee, kpi)
         return {
+            "kpi_numbers": spoken,
+            "kpi_guidance": guidance,
             "name": employee.name,
             "first_name": (employee.name or "").split()[0] if employee.name else "",
             "roles": ", ".join(profile.role_ids.mapped("name")),
@@ -74,6 +77,17 @@ class OpsLine(models.AbstractModel):
             "goal_90d": profile.goal_90d or "",
             "personal_why": profile.personal_why or "",
         }
+
+    @api.model
+    def _kpi_numbers(self, employee, kpi):
+        """The primary KPI's last two values, as the company lets the line say them."""
+        if not kpi:
+            return "", ""
+        values = self.env["ops.kpi.value"].search([("employee_id", "=", employee.id), ("kpi_id", "=", kpi.id)],
+                                                  order="period_start desc", limit=2)
+        mode = self.env["ir.config_parameter"].sudo().get_param("ops_coach.kpi_numbers", "on_target")
+        return prompt.kpi_numbers({"name": kpi.name, "unit": kpi.unit, "values": values.mapped("value")[::-1],
+                                   "target": kpi.target, "higher_is_better": kpi.higher_is_better}, mode)
 
     # ----------------------------------------------------------- assistant
     @api.model
@@ -230,6 +244,7 @@ class OpsLine(models.AbstractModel):
         flows = self._candidate_flows(profile)
         return {
             "name": context["name"], "roles": context["roles"], "primary_kpi": context["primary_kpi"],
+            "primary_kpi_numbers": context["kpi_numbers"], "kpi_guidance": context["kpi_guidance"],
             "top_strengths": context["top_strengths"], "coaching_tip": context["coaching_line"],
             "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
             "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],

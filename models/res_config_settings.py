@@ -31,3 +31,8 @@ class ResConfigSettings(models.TransientModel):
     ops_coach_twilio_language = fields.Char(
         "Twilio language", config_parameter="ops_coach.twilio_language", default="en-US",
         help="Language of <Say> and of speech recognition.")
+    ops_coach_kpi_numbers = fields.Selection(
+        [("never", "Never"), ("on_target", "Only when on target"), ("always", "Always")],
+        "Say KPI numbers", config_parameter="ops_coach.kpi_numbers", default="on_target",
+        help="Whether the line tells callers their KPI's last value. Only when on target is supportive: "
+             "a number off target is never read out as a reproach.")

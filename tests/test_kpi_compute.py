@@ -116,3 +116,27 @@ class TestComputedKpis(OpsCoachCase):
             measure.domain = "[('no_such_field', '=', 1)]"
         self.assertIn("divided by Done first visits", self.kpi_ftf.how_computed)
         self.assertIn("fewer than 5", self.kpi_ftf.how_computed)
+
+    def test_the_line_says_the_number_as_the_company_allows(self):
+        self.profile_tech.primary_kpi_ids = self.kpi_ftf
+        Value = self.env["ops.kpi.value"]
+        for week, value in ((WEEK, 84), (WEEK + datetime.timedelta(days=7), 92)):
+            Value.create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id, "period_start": week,
+                          "value": value})
+        Line = self.env["ops.line"]
+        flows = self.env.ref("ops_coach.flow_tech_am")
+        context = Line._caller_context(self.profile_tech)
+        self.assertEqual(context["kpi_numbers"],
+                         "Last period 92%, target 90%, better than the period before: on target, nice work.")
+        _first, system_text, _seconds = Line._script_for(self.profile_tech, flows)
+        self.assertIn("Primary KPI: First-time fix rate. You may say: Last period 92%", system_text)
+        Value.create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id, "value": 81,
+                      "period_start": WEEK + datetime.timedelta(days=14)})
+        context = Line._caller_context(self.profile_tech)
+        self.assertEqual(context["kpi_numbers"], "", "off target: the number is not read out")
+        self.assertIn("do not quote the number", context["kpi_guidance"])
+        self.env["ir.config_parameter"].set_param("ops_coach.kpi_numbers", "always")
+        self.assertEqual(Line._caller_context(self.profile_tech)["kpi_numbers"],
+                         "Last period 81%, target 90%, worse than the period before.")
+        self.env["ir.config_parameter"].set_param("ops_coach.kpi_numbers", "never")
+        self.assertEqual(Line._caller_context(self.profile_tech)["kpi_numbers"], "")

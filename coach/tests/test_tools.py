@@ -86,3 +86,15 @@ def test_retell_functions_post_to_the_retell_url_with_the_same_schemas():
     assert all(f["url"] == "https://odoo.example.com/ops_coach/retell" and f["type"] == "custom" for f in functions)
     log = next(f for f in functions if f["name"] == "log_daily_checkin")
     assert log["parameters"]["properties"] == CHECKIN_PROPERTIES
+
+
+def test_kpi_numbers_are_said_supportively():
+    ftf = {"name": "First-time fix rate", "unit": "%", "values": [80, 84], "target": 90, "higher_is_better": True}
+    assert prompt.kpi_numbers(ftf, "on_target")[0] == ""  # off target: no number
+    assert "do not quote" in prompt.kpi_numbers(ftf, "on_target")[1]
+    assert prompt.kpi_numbers(ftf, "always")[0] == "Last period 84%, target 90%, better than the period before."
+    assert prompt.kpi_numbers(dict(ftf, values=[92, 91]), "on_target")[0] == (
+        "Last period 91%, target 90%, worse than the period before: on target, nice work.")
+    callbacks = {"name": "Callback %", "unit": "%", "values": [4, 2], "target": 3, "higher_is_better": False}
+    assert prompt.kpi_numbers(callbacks, "on_target")[0].endswith("better than the period before: on target, nice work.")
+    assert prompt.kpi_numbers(ftf, "never")[0] == "" and prompt.kpi_numbers({"values": []}, "always")[0] == ""
