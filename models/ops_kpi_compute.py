@@ -2,7 +2,7 @@ import datetime
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from ..coach import kpi_compute as kc
 
@@ -15,7 +15,8 @@ class OpsKpiCompute(models.Model):
 
     @api.model
     def _cron_compute_values(self):
-        for company in self.env["res.company"].search([]):
+        # the companies with people on the line
+        for [company] in self.env["ops.tech_profile"].sudo()._read_group([], ["company_id"]):
             today = datetime.datetime.now(pytz.timezone(self._company_tz(company))).date()
             for kpi in self.search([("source", "=", "measure"), ("numerator_id", "!=", False)]):
                 kpi._compute_values(company, today)

@@ -48,18 +48,14 @@ class ProjectTask(models.Model):
     def write(self, vals):
         self._ops_days_after_origin(vals, fields.Datetime.now())
         result = super().write(vals)
-        self._ops_track_done()
-        return result
-
-    def _ops_track_done(self):
-        """Set the done date on entering a closed state, clear it on reopening,
-        whatever changed the state (a button, a stage, a cascade)."""
+        # the done date follows the state, whatever changed it (a button, a stage, a cascade)
         closed = self.filtered(lambda task: task.state in CLOSED_STATES and not task.ops_done_date)
         reopened = self.filtered(lambda task: task.state not in CLOSED_STATES and task.ops_done_date)
         if closed:
             super(ProjectTask, closed).write({"ops_done_date": fields.Datetime.now()})
         if reopened:
             super(ProjectTask, reopened).write({"ops_done_date": False})
+        return result
 
     @api.model
     def _ops_backfill_done_dates(self):
