@@ -34,6 +34,12 @@ class OpsKpiValue(models.Model):
         )
     ]
 
+    @api.model
+    def get_import_templates(self):
+        """Offered by the list's Import: a CSV of employee, KPI, period and value."""
+        return [{"label": self.env._("Import template for KPI values"),
+                 "template": "/ops_coach/static/xls/ops_kpi_values.csv"}]
+
     @api.model_create_multi
     def create(self, vals_list):
         kpis = self.env["ops.kpi"].browse([v["kpi_id"] for v in vals_list if v.get("kpi_id")])

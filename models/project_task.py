@@ -36,17 +36,22 @@ class ProjectTask(models.Model):
         for vals in vals_list:
             if vals.get("state") in CLOSED_STATES and not vals.get("ops_done_date"):
                 vals["ops_done_date"] = now
-            self._ops_days_after_origin(vals, now)
-        return super().create(vals_list)
+        tasks = super().create(vals_list)
+        # after create: the link may come from a default (the dispatcher's button)
+        for task, vals in zip(tasks, vals_list):
+            if task.ops_origin_task_id and "ops_days_after_origin" not in vals:
+                task.ops_days_after_origin = self._ops_days_since(task.ops_origin_task_id, now)
+        return tasks
 
-    def _ops_days_after_origin(self, vals, now):
-        """Linking a return visit fixes how long after the first visit it came."""
-        if vals.get("ops_origin_task_id") and "ops_days_after_origin" not in vals:
-            done = self.browse(vals["ops_origin_task_id"]).ops_done_date
-            vals["ops_days_after_origin"] = max((now - done).days, 0) if done else 0
+    @staticmethod
+    def _ops_days_since(origin, now):
+        """Days from the earlier job's completion: fixed when a return visit is linked."""
+        return max((now - origin.ops_done_date).days, 0) if origin.ops_done_date else 0
 
     def write(self, vals):
-        self._ops_days_after_origin(vals, fields.Datetime.now())
+        if vals.get("ops_origin_task_id") and "ops_days_after_origin" not in vals:
+            vals = dict(vals, ops_days_after_origin=self._ops_days_since(
+                self.browse(vals["ops_origin_task_id"]), fields.Datetime.now()))
         result = super().write(vals)
         # the done date follows the state, whatever changed it (a button, a stage, a cascade)
         closed = self.filtered(lambda task: task.state in CLOSED_STATES and not task.ops_done_date)
@@ -56,6 +61,18 @@ class ProjectTask(models.Model):
         if reopened:
             super(ProjectTask, reopened).write({"ops_done_date": False})
         return result
+
+    def action_ops_book_return_visit(self):
+        """The dispatcher books a return visit from the job it goes back to:
+        same customer and project, linked, the reason to pick."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "project.task", "view_mode": "form", "target": "current",
+            "name": self.env._("Return visit of %(job)s", job=self.name),
+            "context": {"default_ops_origin_task_id": self.id, "default_project_id": self.project_id.id,
+                        "default_partner_id": self.partner_id.id,
+                        "default_name": self.env._("Return visit: %(job)s", job=self.name)},
+        }
 
     @api.model
     def _ops_backfill_done_dates(self):

@@ -140,3 +140,25 @@ class TestComputedKpis(OpsCoachCase):
                          "Last period 81%, target 90%, worse than the period before.")
         self.env["ir.config_parameter"].set_param("ops_coach.kpi_numbers", "never")
         self.assertEqual(Line._caller_context(self.profile_tech)["kpi_numbers"], "")
+
+    def test_the_dispatcher_books_a_linked_return_visit(self):
+        job = self.job("2026-11-03 10:00:00")
+        action = job.action_ops_book_return_visit()
+        with freeze_time("2026-11-13 09:00:00"):
+            visit = self.env["project.task"].with_context(action["context"]).create({"ops_return_reason": "recall"})
+        self.assertRecordValues(visit, [{"ops_origin_task_id": job.id, "project_id": self.project.id,
+                                         "ops_days_after_origin": 9}])
+        self.assertEqual(job.ops_return_task_ids, visit)
+
+    def test_typed_values_import_with_the_template_columns(self):
+        import csv
+        from odoo.tools.misc import file_path
+        template = self.env["ops.kpi.value"].get_import_templates()[0]["template"]
+        with open(file_path(template.lstrip("/")), encoding="utf-8") as handle:
+            header = next(csv.reader(handle))
+        self.assertEqual(header, ["employee_id", "kpi_id", "period_start", "value", "note"])
+        result = self.env["ops.kpi.value"].load(header, [["Tech T", "First-time fix rate", "2026-11-18", "77", "x"]])
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertRecordValues(self.env["ops.kpi.value"].browse(result["ids"]), [{
+            "employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id, "period_start": datetime.date(2026, 11, 16),
+            "value": 77.0, "origin": "manual"}])
