@@ -145,7 +145,7 @@ class TestComputedKpis(OpsCoachCase):
         job = self.job("2026-11-03 10:00:00")
         action = job.action_ops_book_return_visit()
         with freeze_time("2026-11-13 09:00:00"):
-            visit = self.env["project.task"].with_context(action["context"]).create({"ops_return_reason": "recall"})
+            visit = self.env["project.task"].with_context(**action["context"]).create({"ops_return_reason": "recall"})
         self.assertRecordValues(visit, [{"ops_origin_task_id": job.id, "project_id": self.project.id,
                                          "ops_days_after_origin": 9}])
         self.assertEqual(job.ops_return_task_ids, visit)
