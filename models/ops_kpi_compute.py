@@ -2,7 +2,7 @@ import datetime
 
 import pytz
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..coach import kpi_compute as kc
 
@@ -36,25 +36,40 @@ class OpsKpiCompute(models.Model):
         self._store_values(company, results, starts, today)
 
     def _store_values(self, company, results, starts, today):
-        """Upsert computed values; a typed value is never overwritten, and a
-        computed one that no longer has enough jobs behind it is removed."""
-        Value = self.env["ops.kpi.value"].sudo()
-        existing = Value.search([("kpi_id", "=", self.id), ("period_start", "in", starts),
-                                 ("company_id", "=", company.id)])
-        by_key = {(value.employee_id.id, value.period_start): value for value in existing}
-        to_create = []
-        for (employee_id, start), amount in results.items():
-            values = {"value": round(amount, 2), "origin": "computed",
-                      "provisional": kc.is_provisional(start, self.period, self.provisional_days, today)}
-            current = by_key.pop((employee_id, start), None)
-            if current is None:
-                to_create.append(dict(values, kpi_id=self.id, employee_id=employee_id, period_start=start))
-            elif current.origin == "computed" and (current.value, current.provisional) != (
-                    values["value"], values["provisional"]):
-                current.write(values)
-        Value.create(to_create)
-        Value.union(*[v for v in by_key.values() if v.origin == "computed"]).unlink()
-
+        """Upsert the computed values in one statement and remove computed ones
+        that no longer have enough jobs behind them; a typed value is never
+        overwritten (the upsert skips rows whose origin is manual)."""
+        Value = self.env["ops.kpi.value"]
+        Value.flush_model()
+        keys = sorted(results)
+        self.env.cr.execute("""
+            INSERT INTO ops_kpi_value (employee_id, kpi_id, period_start, value, provisional, origin, period,
+                                       company_id, create_uid, write_uid, create_date, write_date)
+                 SELECT v.employee_id, %(kpi)s, v.period_start, v.value, v.provisional, 'computed', %(period)s,
+                        e.company_id, %(uid)s, %(uid)s, %(now)s, %(now)s
+                   FROM unnest(%(employees)s::int[], %(starts)s::date[], %(values)s::float8[],
+                               %(provisional)s::bool[]) AS v(employee_id, period_start, value, provisional)
+                   JOIN hr_employee e ON e.id = v.employee_id
+            ON CONFLICT (employee_id, kpi_id, period_start) DO UPDATE
+                    SET value = EXCLUDED.value, provisional = EXCLUDED.provisional,
+                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                  WHERE ops_kpi_value.origin = 'computed'
+                    AND (ops_kpi_value.value, ops_kpi_value.provisional)
+                        IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.provisional)
+        """, {"kpi": self.id, "period": self.period, "uid": self.env.uid, "now": fields.Datetime.now(),
+              "employees": [employee for employee, _start in keys], "starts": [start for _employee, start in keys],
+              "values": [round(results[key], 2) for key in keys],
+              "provisional": [kc.is_provisional(start, self.period, self.provisional_days, today)
+                              for _employee, start in keys]})
+        self.env.cr.execute("""
+            DELETE FROM ops_kpi_value v
+             WHERE v.kpi_id = %(kpi)s AND v.origin = 'computed' AND v.company_id = %(company)s
+               AND v.period_start = ANY(%(periods)s::date[])
+               AND (v.employee_id, v.period_start) NOT IN (
+                       SELECT * FROM unnest(%(employees)s::int[], %(starts)s::date[]))
+        """, {"kpi": self.id, "company": company.id, "periods": starts,
+              "employees": [employee for employee, _start in keys], "starts": [start for _employee, start in keys]})
+        Value.invalidate_model()
 
 class OpsKpiMeasureTotals(models.Model):
     _inherit = "ops.kpi.measure"
@@ -89,9 +104,9 @@ class OpsKpiMeasureTotals(models.Model):
         records = self.env[self.env[self.model_name]._fields[self.user_field].comodel_name].union(*credited)
         if records._name == "hr.employee":
             return {employee.id: employee.id for employee in records}
-        employees = self.env["hr.employee"].sudo().search([("user_id", "in", records.ids),
-                                                           ("company_id", "=", company.id)])
-        return {employee.user_id.id: employee.id for employee in employees}
+        rows = self.env["hr.employee"].sudo()._read_group(
+            [("user_id", "in", records.ids), ("company_id", "=", company.id)], ["user_id"], ["id:min"])
+        return {user.id: employee_id for user, employee_id in rows}
 
     @staticmethod
     def _as_date(day):
