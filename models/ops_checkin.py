@@ -219,16 +219,34 @@ class OpsCheckin(models.Model):
         self.effects_done = True
 
     def _update_job(self):
+        """The close-out finishes the job: a note of the checklist, the arrival when
+        nobody said it earlier, the job done when the checklist is complete, and a
+        linked return visit when a follow-up is needed."""
         self.ensure_one()
+        job = self.job_id
         lines = [f"Close-out {self.name} by {self.employee_id.name}."]
         lines.append(f"Missing: {self.missed_steps}." if self.missed_steps else "Checklist complete.")
-        if self.follow_up_needed:
-            lines.append(f"Follow-up: {self.follow_up_note or 'needed'}.")
+        values = {} if job.ops_arrived_at else {"ops_arrived_at": self.start}
+        if not self.missed_steps:
+            values["state"] = JOB_DONE_STATE
+        if values:
+            job.write(values)
+        if self.follow_up_needed:  # booked after the job is done: its days count from there
+            visit = self._book_return_visit()
+            lines.append(f"Follow-up: {self.follow_up_note or 'needed'} (return visit {visit.name}).")
         # automated notes are authored by OdooBot, who can post without a mail server
-        self.job_id.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id,
-                                 subtype_xmlid="mail.mt_note")
-        if not self.missed_steps and not self.follow_up_needed:
-            self.job_id.state = JOB_DONE_STATE
+        job.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id,
+                         subtype_xmlid="mail.mt_note")
+
+    def _book_return_visit(self):
+        """The follow-up the technician asked for: same customer and project,
+        "Return visit of" this job, unassigned, for dispatch to schedule."""
+        job = self.job_id
+        return self.env["project.task"].create({
+            "name": f"Return visit: {job.name}", "project_id": job.project_id.id, "partner_id": job.partner_id.id,
+            "ops_origin_task_id": job.id, "ops_return_reason": "second_trip", "user_ids": [fields.Command.clear()],
+            "description": self.follow_up_note or False,
+        })
 
     def _evidence_line(self):
         """One line a manager reads in an alert: what this call said."""

@@ -224,6 +224,24 @@ class TestVapiWebhook(VapiCase):
         self.assertEqual(other.state, "1_done")
         self.assertEqual(len(self.checkins()), 2)
 
+    def test_a_follow_up_books_a_linked_return_visit_and_the_job_is_done(self):
+        customer = self.env["res.partner"].create({"name": "Jones"})
+        project = self.env["project.project"].create({"name": "Service jobs"})
+        job = self.env["project.task"].create({"name": "Jones furnace", "project_id": project.id,
+                                               "partner_id": customer.id, "user_ids": [Command.set(self.user_tech.ids)]})
+        _s, body = self.post(tool_calls(("j1", "log_job_closeout", dict(dict.fromkeys(
+            ["diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"], True),
+            job_ref=f"#{job.id}", follow_up_needed=True, follow_up_note="Inducer motor on order, back Thursday"))))
+        self.assertIn("closed out", body["results"][0]["result"])
+        visit = job.ops_return_task_ids
+        self.assertRecordValues(visit, [{
+            "project_id": project.id, "partner_id": customer.id, "ops_return_reason": "second_trip",
+            "ops_days_after_origin": 0, "user_ids": [], "state": "01_in_progress"}])
+        self.assertIn("Inducer motor on order", visit.description)
+        self.assertEqual(job.state, "1_done")
+        self.assertTrue(job.ops_done_date and job.ops_arrived_at, "the close-out dates the job")
+        self.assertTrue(job.message_ids.filtered(lambda m: visit.name in (m.body or "")), "the note names the visit")
+
     def test_unknown_job_is_a_speakable_error(self):
         _s, body = self.post(tool_calls(("j1", "log_job_closeout", {
             "job_ref": "nonexistent customer", "diagnosis_done": True, "photos_uploaded": True,
