@@ -5,6 +5,7 @@ reaches the models is plain JSON data that PostgreSQL can store: no NUL
 characters, no lone surrogates, no non-finite numbers, bounded nesting.
 """
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -99,6 +100,23 @@ def storable_body(body):
     except UnicodeEncodeError:
         text, exact = text.encode("utf-8", "backslashreplace").decode("utf-8"), False
     return text, exact
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    """One provider request, as every channel hands it to ``ops.line``: its
+    type, the provider's call id, the caller's number, the cleaned body and
+    the tool calls it carries. Providers add their own accessors."""
+
+    type: str
+    call_id: str
+    caller_number: str
+    raw: dict
+    tool_calls: tuple = ()
+
+    @property
+    def call(self):
+        return obj(self.raw.get("call"))
 
 
 # ------------------------------------------------------------ typed getters

@@ -41,18 +41,8 @@ def signature_matches(api_key, body, header, now_ms=None):
 
 
 @dataclasses.dataclass(frozen=True)
-class Message:
+class Message(payload.Message):
     """One Retell request, with the accessors ``ops.line`` reads."""
-
-    type: str
-    call_id: str
-    caller_number: str
-    raw: dict
-    tool_calls: tuple = ()
-
-    @property
-    def call(self):
-        return payload.obj(self.raw.get("call"))
 
     @property
     def ended_reason(self):

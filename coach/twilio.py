@@ -79,15 +79,9 @@ def form_params(body):
 
 # --------------------------------------------------------------- message
 @dataclasses.dataclass(frozen=True)
-class Message:
+class Message(payload.Message):
     """One Twilio request (voice, gather or status), with the accessors
     ``ops.line`` reads for every channel."""
-
-    type: str
-    call_id: str
-    caller_number: str
-    raw: dict
-    tool_calls: tuple = ()
 
     @property
     def answer(self):

@@ -25,19 +25,9 @@ class ToolCall:
 
 
 @dataclasses.dataclass(frozen=True)
-class Message:
+class Message(payload.Message):
     """One Vapi server message. ``raw`` is cleaned JSON (see ``payload``);
     every accessor answers for any shape of it."""
-
-    type: str
-    call_id: str
-    caller_number: str
-    raw: dict
-    tool_calls: tuple = ()
-
-    @property
-    def call(self):
-        return payload.obj(self.raw.get("call"))
 
     @property
     def ended_reason(self):
