@@ -47,6 +47,13 @@ class OpsFlow(models.Model):
                 "target": "new", "name": self.env._("Test call: %(flow)s", flow=self.name),
                 "context": {"default_flow_id": self.id}}
 
+    @api.model
+    def _engine_flows(self, call_state):
+        """The engine flows a call in progress can need, by code: its own, the one
+        the kill switch left, and ops-only (``call_state`` as ``CallState.to_dict``)."""
+        codes = {call_state["flow"], call_state.get("switched_from"), engine.OPS_ONLY} - {None, ""}
+        return {flow.code: flow._to_engine() for flow in self.search([("code", "in", sorted(codes))])}
+
     def _open_at(self, local_hour):
         self.ensure_one()
         return engine.in_window((self.window_start, self.window_end), local_hour)

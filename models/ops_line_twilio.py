@@ -133,7 +133,7 @@ class OpsLineTwilio(models.AbstractModel):
 
     @api.model
     def _twilio_answer(self, event, message, call, profile, state):
-        flows_by_code = {flow.code: flow._to_engine() for flow in self.env["ops.flow"].search([])}
+        flows_by_code = self.env["ops.flow"]._engine_flows(state["engine"])
         call_state = engine.CallState.from_dict(state["engine"], flows_by_code)
         started = fields.Datetime.from_string(state["started"])
         elapsed = (fields.Datetime.now() - started).total_seconds()
@@ -143,7 +143,7 @@ class OpsLineTwilio(models.AbstractModel):
             turn = self._twilio_job(profile, call_state, turn)
         state["engine"] = call_state.to_dict()
         if call_state.answers:
-            self._twilio_save(event, message, profile, call_state, done=turn.done)
+            self._twilio_save(event, message, profile, call_state, flows_by_code, done=turn.done)
         if turn.done:
             state["stage"] = "done"
         return self._twilio_say_turn(profile, call_state, turn)
@@ -164,7 +164,7 @@ class OpsLineTwilio(models.AbstractModel):
         return turn
 
     @api.model
-    def _twilio_save(self, event, message, profile, call_state, done):
+    def _twilio_save(self, event, message, profile, call_state, flows_by_code, done):
         """The check-in as the call stands: partial until the flow is done.
         Fields of steps no longer answered (the kill switch drops them) are cleared."""
         values = engine.checkin_values(call_state)
@@ -172,8 +172,7 @@ class OpsLineTwilio(models.AbstractModel):
         values.pop("job_ref", None)
         if call_state.answers.get("job_id"):
             values["job_id"] = call_state.answers["job_id"]
-        flows = [call_state.flow] + ([call_state.flow] if not call_state.switched_from else [
-            self.env["ops.flow"].search([("code", "=", call_state.switched_from)])._to_engine()])
+        flows = [call_state.flow] + ([flows_by_code[call_state.switched_from]] if call_state.switched_from else [])
         cleared = {step.target: False for flow in flows for step in flow.steps
                    if step.target not in values and step.target != "job_ref"}
         values = dict(cleared, **values, completion_status="complete" if done else "partial",

@@ -58,8 +58,9 @@ class OpsTestCall(models.TransientModel):
         self.ensure_one()
         if self.stage != "asking":
             raise UserError(self.env._("Start the test call first."))
-        flows_by_code = {flow.code: flow._to_engine() for flow in self.env["ops.flow"].search([])}
-        call_state = engine.CallState.from_dict(json.loads(self.script_state)["engine"], flows_by_code)
+        saved = json.loads(self.script_state)["engine"]
+        flows_by_code = self.env["ops.flow"]._engine_flows(saved)
+        call_state = engine.CallState.from_dict(saved, flows_by_code)
         said = self.answer or ""
         turn = engine.answer(call_state, said, flows_by_code)
         self._say(turn, call_state, caller_said=said)
