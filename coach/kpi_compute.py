@@ -9,6 +9,7 @@ domain is a literal, checked leaf by leaf.
 import ast
 import datetime
 import re
+import zoneinfo
 
 from .periods import period_start
 
@@ -103,3 +104,73 @@ def is_provisional(start, period, window_days, today):
     if not window_days:
         return False
     return period_end(start, period) - datetime.timedelta(days=1) + datetime.timedelta(days=window_days) >= today
+
+
+def rescope(totals, group_of):
+    """Totals keyed by employee summed by the group each employee belongs to
+    (a manager for team KPIs, ``None`` for the company); employees with no
+    group (a team KPI for someone with no manager) drop out."""
+    grouped = {}
+    for (who, start), amount in totals.items():
+        group = group_of(who)
+        if group is False:
+            continue
+        grouped[(group, start)] = grouped.get((group, start), 0) + amount
+    return grouped
+
+
+def spread(results, holders):
+    """Company values (keyed by ``None``) given to every holder of the KPI."""
+    return {(holder, start): value for (who, start), value in results.items() if who is None
+            for holder in holders}
+
+
+def zero_fill(results, holders, starts):
+    """A count KPI with nothing to count is 0, not missing, for the people
+    coached on it: no callbacks this week is news worth saying."""
+    filled = {(holder, start): 0 for holder in holders for start in starts}
+    filled.update(results)
+    return filled
+
+
+def mean_days(pairs):
+    """The average of ``(later - earlier)`` in days over date pairs, or None."""
+    lags = [(later - earlier).days for earlier, later in pairs]
+    return sum(lags) / len(lags) if lags else None
+
+
+def runway_months(cash, monthly_net_flows):
+    """Months of cash at the average monthly burn of ``monthly_net_flows``
+    (cash in minus cash out, one per month); None when cash is not burning
+    (a company that gains cash has no runway to speak of)."""
+    if not monthly_net_flows:
+        return None
+    average = sum(monthly_net_flows) / len(monthly_net_flows)
+    if average >= 0:
+        return None
+    return max(cash, 0) / -average
+
+
+def add_months(day, months):
+    """The first of the month ``months`` after (or before) ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def runways(opening, monthly_flows, starts, months_back=3):
+    """Cash runway per monthly period: cash at the period's end (``opening``,
+    the balance before the first month of ``monthly_flows``, plus the flows up
+    to it) ÷ the average burn of its last ``months_back`` months."""
+    results = {}
+    for start in starts:
+        cash = opening + sum(flow for month, flow in monthly_flows.items() if month <= start)
+        window = [monthly_flows.get(add_months(start, -back), 0) for back in range(months_back)]
+        runway = runway_months(cash, window)
+        if runway is not None:
+            results[(None, start)] = runway
+    return results
+
+
+def local_date(utc_naive, tz):
+    """The company-local date of a naive UTC datetime (Odoo stores UTC)."""
+    return utc_naive.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo(tz)).date()

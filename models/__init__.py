@@ -1,6 +1,7 @@
 from . import ops_team_mixin
 from . import ops_kpi
 from . import ops_kpi_compute
+from . import ops_kpi_methods
 from . import project_task
 from . import ops_kpi_value
 from . import ops_role

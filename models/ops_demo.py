@@ -1,9 +1,15 @@
 import datetime
 import random
 
+import pytz
+
 from odoo import api, fields, models
 
+from ..coach.periods import period_start
+
 DEMO_DAYS = 30
+JOB_WEEKS = 13  # the jobs behind the computed KPIs: the last 13 full work weeks
+JOBS_PER_WEEK = 8
 # the two stories a newcomer should find in the demo
 LOW_ENERGY_TECH = "ops_coach.demo_employee_luis"
 DECLINING_KPI_TECH = "ops_coach.demo_employee_maya"
@@ -41,8 +47,11 @@ class OpsCoachDemo(models.AbstractModel):
         workdays = [day for day in workdays if day.weekday() < 5]
         for profile in profiles.filtered(lambda p: not p.goal_progress):
             profile.goal_progress = rng.randint(20, 75)
-        self._demo_kpi_values(rng, profiles, today)
+        self._demo_jobs(profiles, today)
         self._demo_checkins(rng, profiles, workdays, today)
+        # what Odoo can count is counted (jobs, check-ins); the rest is typed, as a company would
+        self.env["ops.kpi"]._cron_compute_values(periods=JOB_WEEKS + 1)
+        self._demo_kpi_values(rng, profiles, today)
         # the rules, not a script, decide which alerts the demo shows
         self.env["ops.escalation_rule"]._cron_daily()
         self._demo_acknowledge()
@@ -127,22 +136,65 @@ class OpsCoachDemo(models.AbstractModel):
             "focus_summary": "Unblock the field today", "commitment": "Clear two blockers before noon",
         }]
 
+    def _demo_jobs(self, profiles, today):
+        """Two jobs a day, Monday to Thursday, for every field person over the
+        last full work weeks, done and arrived at as the line would record
+        them. One technician in two has a recall every other week (noise, no
+        trend); Maya's second trips grow over the last four weeks, so her
+        computed first-time fix falls."""
+        project = self.env.ref("ops_coach.demo_project_jobs")
+        maya = self.env.ref(DECLINING_KPI_TECH)
+        last_monday = period_start(today, "weekly") - datetime.timedelta(days=7)
+        field = profiles.filtered(lambda p: "field" in p.role_ids.mapped("level") and p.employee_id.user_id)
+        Task = self.env["project.task"].with_context(tracking_disable=True, mail_create_nolog=True)
+        jobs, returns = [], []
+        for index, profile in enumerate(field.sorted("id")):
+            employee = profile.employee_id
+            for week in range(JOB_WEEKS):  # 0 is the last full week
+                monday = last_monday - datetime.timedelta(weeks=week)
+                if employee == maya:
+                    returning = {n: "second_trip" for n in range(max(0, 3 - week))}  # 3, 2, 1 back in time
+                else:
+                    returning = {0: "recall"} if (week + index) % 2 else {}
+                for n in range(JOBS_PER_WEEK):
+                    day = monday + datetime.timedelta(days=n // 2)
+                    appointment = self._local(day, 8 + 4 * (n % 2))
+                    late = (n + week) % JOBS_PER_WEEK == 0  # one late arrival a week
+                    arrived = appointment + datetime.timedelta(minutes=25 if late else -10)
+                    jobs.append({
+                        "name": f"{employee.name.split()[0]}: {['No cooling', 'Tune-up', 'Water heater', 'Leak'][n % 4]}",
+                        "project_id": project.id, "user_ids": [fields.Command.set(employee.user_id.ids)],
+                        "date_deadline": appointment, "ops_arrived_at": arrived, "state": "1_done",
+                        "ops_done_date": arrived + datetime.timedelta(hours=2),
+                    })
+                    if n in returning:
+                        returns.append((len(jobs) - 1, returning[n]))
+        created = Task.create(jobs)
+        Task.create([{
+            "name": f"Return visit: {created[position].name}", "project_id": project.id,
+            "ops_origin_task_id": created[position].id, "ops_return_reason": reason,
+            "ops_days_after_origin": 6, "user_ids": [fields.Command.clear()],
+        } for position, reason in returns])
+
+    def _local(self, day, hour):
+        """A Chicago wall-clock time on ``day`` as the UTC datetime Odoo stores."""
+        zone = pytz.timezone("America/Chicago")
+        local = zone.localize(datetime.datetime.combine(day, datetime.time(hour)))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
     def _demo_kpi_values(self, rng, profiles, today):
-        declining = self.env.ref(DECLINING_KPI_TECH)
+        """Typed values for the KPIs this database cannot compute (no app, or no
+        source at all): levels that wobble, never a trend."""
         vals_list = []
         for profile in profiles:
-            for kpi in profile.primary_kpi_ids:
+            for kpi in profile.primary_kpi_ids.filtered(lambda k: not k._computable()):
                 step = {"daily": 1, "weekly": 7, "monthly": 30}[kpi.period]
                 target = kpi.target or 10
                 for n in range(6, 0, -1):
-                    if profile.employee_id == declining and kpi.code == "tech_first_time_fix":
-                        value = 94 - 4 * max(0, 4 - n)  # flat, then down three periods
-                    else:  # wobbles up and down around a level: noise, not a decline
-                        level = target * (0.97 + 0.06 * ((profile.id * 7 + kpi.id) % 5) / 4)
-                        value = round(level * (1.015 if n % 2 else 0.985), 1)
+                    level = target * (0.97 + 0.06 * ((profile.id * 7 + kpi.id) % 5) / 4)
                     vals_list.append({"employee_id": profile.employee_id.id, "kpi_id": kpi.id,
                                       "period_start": today - datetime.timedelta(days=step * n),
-                                      "value": value})
+                                      "value": round(level * (1.015 if n % 2 else 0.985), 1)})
         self.env["ops.kpi.value"].create(vals_list)
 
     def _demo_acknowledge(self):

@@ -210,14 +210,22 @@ class OpsEscalationRule(models.Model):
         start = self._today() - datetime.timedelta(days=self.window_days)
         company_filter = "AND v.company_id = %(company)s" if self.company_id else ""
         self.env["ops.kpi.value"].flush_model()
-        self.env["ops.tech_profile"].flush_model(["active", "employee_id"])
+        self.env["ops.tech_profile"].flush_model(["active", "employee_id", "primary_kpi_ids"])
+        primary = self.env["ops.tech_profile"]._fields["primary_kpi_ids"]
+        # the KPIs each person is coached on; a computed value of a period not over yet is partial
         self.env.cr.execute(f"""
-            SELECT employee_id, kpi_id, array_agg(value ORDER BY period_start), array_agg(id ORDER BY period_start)
+            SELECT v.employee_id, v.kpi_id, array_agg(v.value ORDER BY v.period_start),
+                   array_agg(v.id ORDER BY v.period_start)
               FROM ops_kpi_value v
+              JOIN ops_tech_profile p ON p.employee_id = v.employee_id AND p.active
+              JOIN {primary.relation} pk ON pk.{primary.column1} = p.id AND pk.{primary.column2} = v.kpi_id
              WHERE v.period_start >= %(start)s {company_filter}
-               AND v.employee_id IN (SELECT employee_id FROM ops_tech_profile WHERE active)
-          GROUP BY employee_id, kpi_id
-        """, {"start": start, "company": self.company_id.id})
+               AND (v.origin = 'manual' OR CASE v.period WHEN 'daily' THEN v.period_start + 1
+                                                         WHEN 'weekly' THEN v.period_start + 7
+                                                         ELSE (v.period_start + interval '1 month')::date
+                                           END <= %(today)s)
+          GROUP BY v.employee_id, v.kpi_id
+        """, {"start": start, "company": self.company_id.id, "today": self._today()})
         rows = self.env.cr.fetchall()
         kpis = self.env["ops.kpi"].browse({row[1] for row in rows})
         better_up = {kpi.id: kpi.higher_is_better for kpi in kpis}

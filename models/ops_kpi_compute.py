@@ -14,26 +14,56 @@ class OpsKpiCompute(models.Model):
     _inherit = "ops.kpi"
 
     @api.model
-    def _cron_compute_values(self):
-        # the companies with people on the line
+    def _cron_compute_values(self, periods=None):
+        """``periods``: how many to compute, instead of each KPI's own (a history)."""
+        # the companies with people on the line; KPIs whose app is missing wait for it
+        kpis = self.search([("source", "!=", "manual")]).filtered(lambda kpi: kpi._computable())
         for [company] in self.env["ops.tech_profile"].sudo()._read_group([], ["company_id"]):
             today = datetime.datetime.now(pytz.timezone(self._company_tz(company))).date()
-            for kpi in self.search([("source", "=", "measure"), ("numerator_id", "!=", False)]):
-                kpi._compute_values(company, today)
+            for kpi in kpis:
+                kpi._compute_values(company, today, periods)
 
     @staticmethod
     def _company_tz(company):
         return company.partner_id.tz or company.resource_calendar_id.tz or "UTC"
 
-    def _compute_values(self, company, today):
+    def _compute_values(self, company, today, periods=None):
         self.ensure_one()
-        starts = kc.recent_periods(today, self.period, max(self.recompute_periods, 1))
+        starts = kc.recent_periods(today, self.period, max(periods or self.recompute_periods, 1))
         end = kc.period_end(starts[-1], self.period)
-        numerators = self.numerator_id._totals(company, starts[0], end, self.period)
-        denominators = self.denominator_id._totals(company, starts[0], end, self.period) \
-            if self.denominator_id else None
-        results = kc.values(numerators, denominators, self.factor or 1.0, self.min_denominator)
+        if self.source == "method":
+            results = getattr(self, f"_method_{self.method}")(company, starts)
+        else:
+            results = self._measured_values(company, starts, end)
+        if self.scope == "company":
+            results = kc.spread(results, self._holders(company))
         self._store_values(company, results, starts, today)
+
+    def _measured_values(self, company, starts, end):
+        group_of = self._group_of(company)
+        numerators = kc.rescope(self.numerator_id._totals(company, starts[0], end, self.period), group_of)
+        if not self.denominator_id:
+            counted = kc.values(numerators, None, self.factor or 1.0)
+            holders = [None] if self.scope == "company" else self._holders(company)
+            return kc.zero_fill(counted, holders, starts)
+        denominators = kc.rescope(self.denominator_id._totals(company, starts[0], end, self.period), group_of)
+        return kc.values(numerators, denominators, self.factor or 1.0, self.min_denominator)
+
+    def _group_of(self, company):
+        """Employee → the key his numbers are summed under, for the KPI's scope."""
+        if self.scope == "company":
+            return lambda employee: None
+        if self.scope == "team":
+            rows = self.env["hr.employee"].sudo()._read_group(
+                [("company_id", "=", company.id), ("parent_id", "!=", False)], ["parent_id"], ["id:array_agg"])
+            managers = {employee: manager.id for manager, employees in rows for employee in employees}
+            return lambda employee: managers.get(employee, False)
+        return lambda employee: employee
+
+    def _holders(self, company):
+        """The employees coached on this KPI in the company."""
+        return self.env["ops.tech_profile"].sudo().search(
+            [("company_id", "=", company.id), ("primary_kpi_ids", "in", self.ids)]).employee_id.ids
 
     def _store_values(self, company, results, starts, today):
         """Upsert the computed values in one statement and remove computed ones
@@ -75,17 +105,23 @@ class OpsKpiMeasureTotals(models.Model):
     _inherit = "ops.kpi.measure"
 
     def _totals(self, company, first_day, end_day, period):
-        """``{(employee_id, period_start): count}`` of the company's records dated
-        in [first_day, end_day) local time: one grouped query."""
+        """``{(employee_id, period_start): amount}`` of the company's records dated
+        in [first_day, end_day) local time: one grouped query. A measure credited
+        to nobody (a company-wide count) is keyed by ``None``."""
         self.ensure_one()
         tz = self.env["ops.kpi"]._company_tz(company)
         Model = self.env[self.model_name].sudo().with_context(tz=tz, active_test=True)
         domain = kc.parse_domain(self.domain) + self._date_bounds(Model, tz, first_day, end_day)
         if "company_id" in Model._fields:  # a job of a project shared by every company has none
             domain += ["|", ("company_id", "=", False), ("company_id", "=", company.id)]
-        rows = Model._read_group(domain, [self.user_field, f"{self.date_field}:day"], ["__count"])
-        employees = self._employees(company, [who for who, _day, _count in rows])
-        return kc.fold([(employees[who.id], self._as_date(day), count) for who, day, count in rows
+        amount = f"{self.sum_field}:sum" if self.aggregate == "sum" else "__count"
+        day = f"{self.date_field}:day"
+        if not self.user_field:
+            rows = Model._read_group(domain, [day], [amount])
+            return kc.fold([(None, self._as_date(when), total) for when, total in rows], period)
+        rows = Model._read_group(domain, [self.user_field, day], [amount])
+        employees = self._employees(company, [who for who, _day, _total in rows])
+        return kc.fold([(employees[who.id], self._as_date(when), total) for who, when, total in rows
                         if who and who.id in employees], period)
 
     def _date_bounds(self, Model, tz, first_day, end_day):

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, fields, models
 
 CLOSED_STATES = ("1_done", "1_canceled")
@@ -20,6 +22,10 @@ class ProjectTask(models.Model):
         help="When the job entered a closed state, whatever moved it there (Odoo's own end date only "
              "follows folded stages).")
     ops_arrived_at = fields.Datetime("Arrived on site", copy=False, help="Said by the technician on the line.")
+    ops_on_time = fields.Boolean(
+        "Arrived on time", compute="_compute_ops_on_time", store=True,
+        help="Arrived no later than the appointment (the job's deadline) plus the grace of the company's "
+             "Ops Coach settings (15 minutes by default).")
     ops_origin_task_id = fields.Many2one(
         "project.task", "Return visit of", copy=False, index="btree_not_null", ondelete="set null",
         help="The earlier job this visit goes back to: callbacks and first-time fix are counted from it.")
@@ -29,6 +35,14 @@ class ProjectTask(models.Model):
         "Days after the first visit", copy=False,
         help="Days from the earlier job's completion to the booking of this return visit, fixed when they "
              "are linked (the 30-day callback window is counted on it).")
+
+    @api.depends("ops_arrived_at", "date_deadline")
+    def _compute_ops_on_time(self):
+        grace = datetime.timedelta(minutes=int(
+            self.env["ir.config_parameter"].sudo().get_param("ops_coach.arrival_grace_minutes", 15)))
+        for task in self:
+            task.ops_on_time = bool(task.ops_arrived_at and task.date_deadline
+                                    and task.ops_arrived_at <= task.date_deadline + grace)
 
     @api.model_create_multi
     def create(self, vals_list):

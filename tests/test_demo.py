@@ -41,13 +41,28 @@ class TestDemoCompany(OpsCoachCase):
             [("employee_id", "=", luis.id), ("call_type", "=", "am_checkin")], limit=3)
         self.assertEqual(last.mapped("energy_level"), [2, 2, 2])
 
-    def test_maya_kpi_declined_three_periods(self):
+    def test_maya_first_time_fix_is_computed_falling_from_her_return_visits(self):
         maya = self.env.ref("ops_coach.demo_employee_maya")
         values = self.env["ops.kpi.value"].search(
             [("employee_id", "=", maya.id), ("kpi_id.code", "=", "tech_first_time_fix")],
-            order="period_start desc", limit=4).mapped("value")
-        self.assertEqual(values, sorted(values))
-        self.assertEqual(len(set(values)), 4)
+            order="period_start desc")
+        self.assertEqual(set(values.mapped("origin")), {"computed"})
+        # 8 first visits a week; 0, 1, 2 then 3 of them needed a second trip
+        self.assertEqual(values.mapped("value")[:5], [62.5, 75.0, 87.5, 100.0, 100.0])
+        self.assertEqual(len(values), 13, "13 weeks of jobs, all computed")
+        returns = self.env["project.task"].search([("ops_origin_task_id.user_ids", "=", maya.user_id.id),
+                                                   ("ops_return_reason", "=", "second_trip")])
+        self.assertEqual(len(returns), 6)
+        callbacks = self.env["ops.kpi.value"].search([("employee_id", "=", maya.id),
+                                                      ("kpi_id.code", "=", "tech_callback")])
+        self.assertTrue(callbacks and not any(callbacks.mapped("value")), "a second trip is no callback")
+        alert = self.env["ops.escalation"].search([("employee_id", "=", maya.id), ("kind", "=", "kpi_decline")])
+        self.assertIn("62.5", alert.reason)
+
+    def test_every_demo_field_person_and_manager_can_log_in(self):
+        for key in ("sam", "ivy", "tom", "luis", "maya", "dan", "rosa", "jake", "nora", "ben"):
+            employee = self.env.ref(f"ops_coach.demo_employee_{key}")
+            self.assertTrue(employee.user_id.login, key)
 
     def test_open_escalations(self):
         self.assertGreaterEqual(self.env["ops.escalation"].search_count(

@@ -5,6 +5,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import OpsCoachCase
@@ -93,6 +94,79 @@ class TestComputedKpis(OpsCoachCase):
             self.env["ops.kpi"]._cron_compute_values()
         self.assertFalse(self.value(self.kpi_callback).provisional, "the 30-day window has closed")
 
+    def test_a_team_kpi_sums_the_team_and_a_company_kpi_goes_to_who_is_coached_on_it(self):
+        self.emp_tech.parent_id = self.emp_manager
+        director = self.env["ops.tech_profile"].create({
+            "employee_id": self.emp_director.id, "role_ids": [Command.set(self.env.ref("ops_coach.role_ops_director").ids)]})
+        self.assertIn(self.env.ref("ops_coach.kpi_gm_callback_rate"), director.primary_kpi_ids)
+        self.env["project.task"].search([]).active = False  # the company's only jobs are this test's (no demo)
+        self.a_week_of_jobs()
+        for n in range(5):  # the other tech's clean week dilutes the company rate: 2 recalls in 15 visits
+            self.job(f"2026-11-0{2 + n} 16:00:00", self.user_other_tech)
+        self.compute()
+        callbacks = self.env.ref("ops_coach.kpi_mgr_callbacks")
+        self.assertEqual(self.value(callbacks, self.emp_manager).value, 2, "two recalls in his team's week")
+        self.assertEqual(self.value(callbacks, self.emp_manager, WEEK + datetime.timedelta(days=7)).value, 0,
+                         "a week with no callback says 0, not nothing")
+        self.assertFalse(self.value(callbacks, self.emp_other_manager), "not coached on it: no zeros either")
+        rate = self.value(self.env.ref("ops_coach.kpi_gm_callback_rate"), self.emp_director)
+        self.assertAlmostEqual(rate.value, 13.33, places=2)
+        self.assertFalse(self.value(self.env.ref("ops_coach.kpi_gm_callback_rate")), "only its holders get it")
+
+    def test_arrivals_on_time_count_the_grace(self):
+        on_time = self.env.ref("ops_coach.kpi_tech_on_time_arrival")
+        for n in range(6):
+            job = self.job(f"2026-11-0{2 + n % 5} 19:00:00")
+            job.write({"date_deadline": f"2026-11-0{2 + n % 5} 15:00:00",
+                       "ops_arrived_at": f"2026-11-0{2 + n % 5} 15:{[0, 10, 15, 16, 40, 5][n]:02d}:00"})
+        self.compute()
+        self.assertAlmostEqual(self.value(on_time).value, 400 / 6, places=2, msg="16 and 40 minutes late")
+        self.env["ir.config_parameter"].set_param("ops_coach.arrival_grace_minutes", "0")
+        self.env["project.task"].search([("ops_arrived_at", "!=", False)])._compute_ops_on_time()
+        self.compute()
+        self.assertAlmostEqual(self.value(on_time).value, 100 / 6, places=2, msg="only the one at the minute")
+
+    def test_notes_quality_is_counted_in_the_line_s_close_outs(self):
+        notes = self.env.ref("ops_coach.kpi_tech_notes_quality")
+        self.assertEqual(notes.source, "checkins")
+        for n in range(5):
+            self._checkin(self.emp_tech, call_type="job_closeout", start=f"2026-11-0{2 + n} 17:00:00",
+                          job_id=self.env["project.task"].create({"name": f"Job {n}", "project_id": self.project.id}).id,
+                          diagnosis_done=True, photos_uploaded=n != 4, customer_understood=True,
+                          effects_done=True)
+        self.compute()
+        self.assertEqual(self.value(notes).value, 80.0)
+        with self.assertRaises(ValidationError):
+            notes.numerator_id = self.env.ref("ops_coach.measure_done_first_visits")
+
+    def test_a_kpi_whose_app_is_missing_says_which_and_waits(self):
+        close_rate = self.env.ref("ops_coach.kpi_tech_close_rate")
+        sales_installed = "sale.order" in self.env
+        self.assertEqual(close_rate._computable(), sales_installed)
+        if not sales_installed:
+            self.assertEqual(close_rate.missing_app, "Sales")
+            self.assertIn("Needs the Sales app", close_rate.how_computed)
+            self.assertFalse(self.env.ref("ops_coach.measure_quotes_sent").app_installed)
+            self.compute()
+            self.assertFalse(self.env["ops.kpi.value"].search([("kpi_id", "=", close_rate.id),
+                                                               ("origin", "=", "computed")]))
+        self.assertFalse(self.kpi_ftf.missing_app)
+
+    @freeze_time(TODAY)
+    def test_a_computed_value_of_a_week_not_over_does_not_make_a_decline(self):
+        Value = self.env["ops.kpi.value"]
+        this_monday = datetime.date(2026, 11, 23)
+        for weeks_ago, value in ((2, 92), (1, 90), (0, 85)):
+            Value.create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id, "origin": "computed",
+                          "period_start": this_monday - datetime.timedelta(weeks=weeks_ago), "value": value})
+        rule = self.env.ref("ops_coach.rule_kpi_decline")
+
+        def declines():
+            return [hit for hit in rule._evaluate_kpi_decline() if hit["employee"] == self.emp_tech]
+        self.assertFalse(declines(), "85 is this week's count so far")
+        Value.search([("period_start", "=", this_monday), ("employee_id", "=", self.emp_tech.id)]).origin = "manual"
+        self.assertEqual(len(declines()), 1, "a typed value is meant")
+
     def test_the_done_date_follows_the_state(self):
         job = self.job("2026-11-03 10:00:00")
         self.assertEqual(job.ops_done_date, datetime.datetime(2026, 11, 3, 10, 0))
@@ -108,7 +182,6 @@ class TestComputedKpis(OpsCoachCase):
         self.assertEqual(job.ops_done_date, datetime.datetime(2026, 10, 1, 8, 0))
 
     def test_a_measure_is_a_literal_domain_and_the_kpi_says_how(self):
-        from odoo.exceptions import ValidationError
         measure = self.env.ref("ops_coach.measure_done_first_visits")
         with self.assertRaises(ValidationError):
             measure.domain = "[('state', '=', user.id)]"

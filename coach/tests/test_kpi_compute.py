@@ -45,3 +45,37 @@ def test_provisional_while_the_callback_window_is_open():
     assert kc.is_provisional(MON, "weekly", 30, datetime.date(2026, 12, 22))
     assert not kc.is_provisional(MON, "weekly", 30, datetime.date(2026, 12, 23))
     assert not kc.is_provisional(MON, "weekly", 0, MON)
+
+
+def test_team_and_company_scopes_sum_their_people():
+    totals = {(1, MON): 4, (2, MON): 6, (3, MON): 5}
+    managers = {1: 10, 2: 10, 3: False}
+    assert kc.rescope(totals, managers.get) == {(10, MON): 10}
+    assert kc.rescope(totals, lambda who: None) == {(None, MON): 15}
+    assert kc.spread({(None, MON): 42.0}, [7, 8]) == {(7, MON): 42.0, (8, MON): 42.0}
+
+
+def test_a_count_with_nothing_counted_is_zero_for_the_people_coached_on_it():
+    later = MON + datetime.timedelta(days=7)
+    assert kc.zero_fill({(1, MON): 2}, [1, 2], [MON, later]) == {
+        (1, MON): 2, (2, MON): 0, (1, later): 0, (2, later): 0}
+
+
+def test_methods_arithmetic():
+    day = datetime.date(2026, 11, 2)
+    assert kc.mean_days([(day, day + datetime.timedelta(days=3)), (day, day + datetime.timedelta(days=1))]) == 2
+    assert kc.mean_days([]) is None
+    assert kc.runway_months(60000, [-10000, -20000, -30000]) == 3
+    assert kc.runway_months(60000, [5000, -1000]) is None  # gaining cash: no runway to speak of
+    assert kc.runway_months(-500, [-1000]) == 0
+
+
+def test_cash_runway_per_month_from_the_cash_account_flows():
+    sep, octo, nov = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+    assert kc.add_months(nov, -2) == sep and kc.add_months(datetime.date(2026, 12, 5), 1) == datetime.date(2027, 1, 1)
+    flows = {sep: -10000, octo: -20000, nov: -30000}
+    # 100k before September; 40k left at the end of November, burning 20k a month
+    assert kc.runways(100000, flows, [nov]) == {(None, nov): 2}
+    # at the end of October, 70k left, burn averaged over Aug (nothing), Sep and Oct
+    assert kc.runways(100000, flows, [octo]) == {(None, octo): 70000 / 10000}
+    assert kc.runways(100000, {nov: 5000}, [nov]) == {}
