@@ -1,6 +1,7 @@
 """Benchmark of the KPI computation (not a test): 1,000 then 10,000 technicians
-with 13 weeks of jobs (about 15 done jobs a week each, one in twenty recalled),
-then every computed KPI of the daily cron. Prints seconds and queries per KPI at
+with 13 weeks of jobs (about 15 done jobs a week each, arrival times, one in
+twenty recalled) and a close-out call for one job in three, then every KPI the
+daily cron computes on a database with Project only. Prints seconds and queries per KPI at
 both sizes and the ratios.
 
     ODOO_HOME=/opt/odoo18 .venv/bin/python scripts/bench_kpis.py [--sizes 1000 10000]
@@ -29,7 +30,7 @@ with registry.cursor() as cr:
     Kpi = env["ops.kpi"]
     today = datetime.date(2026, 11, 24)
     results = {}
-    for kpi in Kpi.search([("source", "=", "measure")]):
+    for kpi in Kpi.search([("source", "!=", "manual")]).filtered(lambda kpi: kpi._computable()):
         env.invalidate_all()
         queries = cr.sql_log_count
         started = time.perf_counter()
@@ -45,14 +46,24 @@ WITH techs AS (
     SELECT row_number() OVER (ORDER BY e.id) AS n, e.user_id
       FROM hr_employee e WHERE e.user_id IS NOT NULL AND e.name LIKE 'Line Tech %%'
 ), jobs AS (
-    INSERT INTO project_task (name, state, active, project_id, company_id, ops_done_date, create_date, write_date,
-                              priority, sequence, display_in_project)
+    INSERT INTO project_task (name, state, active, project_id, company_id, ops_done_date, date_deadline,
+                              ops_arrived_at, ops_on_time, create_date, write_date, priority, sequence,
+                              display_in_project)
     SELECT 'Job ' || t.user_id || '-' || d, '1_done', true,
            (SELECT id FROM project_project WHERE name->>'en_US' = 'Bench jobs' LIMIT 1), NULL,
-           timestamp '2026-08-24 14:00' + (d * 7 / %(per_week)s) * interval '1 day' + (t.n %% 7) * interval '1 hour',
+           slot + interval '2 hours', slot, slot + (d %% 5) * interval '10 minutes', d %% 5 < 2,
            now(), now(), '0', 10, true
-      FROM techs t, generate_series(0, %(jobs_each)s - 1) AS d
-    RETURNING id, name
+      FROM techs t, generate_series(0, %(jobs_each)s - 1) AS d,
+           LATERAL (SELECT timestamp '2026-08-24 12:00' + (d * 7 / %(per_week)s) * interval '1 day'
+                           + (t.n %% 7) * interval '1 hour' AS slot) s
+    RETURNING id, name, ops_done_date
+), closeouts AS (
+    INSERT INTO ops_checkin (employee_id, company_id, call_type, completion_status, provider, start, checkin_date,
+                             job_id, diagnosis_done, photos_uploaded, customer_understood, active, effects_done)
+    SELECT e.id, e.company_id, 'job_closeout', 'complete', 'vapi', j.ops_done_date, j.ops_done_date::date,
+           j.id, true, j.id %% 4 > 0, true, true, true
+      FROM jobs j JOIN hr_employee e ON e.user_id = split_part(substr(j.name, 5), '-', 1)::int
+     WHERE j.id %% 3 = 0
 )
 INSERT INTO project_task_user_rel (task_id, user_id)
      SELECT id, split_part(substr(name, 5), '-', 1)::int FROM jobs;
@@ -116,7 +127,8 @@ def main():
         for size in args.sizes:
             server.seed(size)
             users_for_techs(server)
-            psql(server.db, "DELETE FROM project_task WHERE name LIKE 'Job %%' OR name LIKE 'Recall of %%'", ())
+            psql(server.db, "DELETE FROM ops_checkin; DELETE FROM project_task WHERE name LIKE 'Job %%' "
+                            "OR name LIKE 'Recall of %%'", ())
             psql(server.db, SEED_JOBS, {"jobs_each": 13 * args.jobs_per_week, "per_week": args.jobs_per_week})
             seeded = size
             results[size] = measure(server)
