@@ -2,6 +2,8 @@
 the Apps screen of a running server (a request, as an admin does it), quotes
 sent and confirmed, then the daily KPI cron."""
 
+import datetime
+
 import pytest
 
 QUOTES = [300.0, 420.0, 180.0, 650.0, 250.0, 999.0]  # the last one is sent but never confirmed
@@ -50,3 +52,74 @@ def test_sales_installed_later_gives_close_rate_and_ticket_average(server, selle
     confirmed = QUOTES[:-1]
     [ticket] = [row for name, row in values.items() if name != "Close rate (tech)"]
     assert ticket["value"] == pytest.approx(sum(confirmed) / len(confirmed))
+
+
+def profile(server, name, role_xmlid):
+    employee = server.call("hr.employee", "create", {"name": name})
+    [role] = server.search_read("ir.model.data", [("module", "=", "ops_coach"), ("name", "=", role_xmlid)],
+                                ["res_id"])
+    server.call("ops.tech_profile", "create", {"employee_id": employee, "role_ids": [(6, 0, [role["res_id"]])]})
+    return employee
+
+
+def month_start(day, back):
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def post_bank_entry(server, journal, bank_account, other_account, day, amount):
+    debit, credit = (amount, 0) if amount > 0 else (0, -amount)
+    move = server.call("account.move", "create", {"move_type": "entry", "journal_id": journal, "date": str(day),
+                       "line_ids": [(0, 0, {"account_id": bank_account, "debit": debit, "credit": credit}),
+                                    (0, 0, {"account_id": other_account, "debit": credit, "credit": debit})]})
+    server.call("account.move", "action_post", [move])
+
+
+def test_invoicing_lag_and_cash_runway_come_from_invoices_and_the_bank(server, seller):
+    """Runs after Sales (with Invoicing) is installed by the test above."""
+    user, _employee = seller
+    owner = profile(server, "Owner Olive", "role_owner")
+    accountant = profile(server, "Accountant Abe", "role_accounting")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)  # Odoo's clock
+    today = now.date()
+
+    # a billable job done three days ago, invoiced today
+    project = server.call("project.project", "create", {"name": "Billable jobs", "allow_billable": True})
+    customer = server.call("res.partner", "create", {"name": "Lee Homeowner"})
+    product = server.call("product.product", "create", {"name": "Tune-up", "type": "service",
+                                                        "invoice_policy": "order"})
+    order = server.call("sale.order", "create", {"partner_id": customer, "user_id": user, "order_line": [
+        (0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": 240})]})
+    server.call("sale.order", "action_confirm", [order])
+    [line] = server.call("sale.order.line", "search", [("order_id", "=", order)])
+    done = now - datetime.timedelta(days=3)
+    job = server.call("project.task", "create", {"name": "Tune-up at Lee's", "project_id": project,
+                                                 "partner_id": customer, "sale_line_id": line,
+                                                 "user_ids": [(6, 0, [user])]})
+    server.call("project.task", "write", [job], {"state": "1_done"})
+    server.call("project.task", "write", [job], {"ops_done_date": done.strftime("%Y-%m-%d %H:%M:%S")})
+    [task] = server.search_read("project.task", [("id", "=", job)], ["sale_order_id"])
+    assert task["sale_order_id"][0] == order
+    wizard = server.call("sale.advance.payment.inv", "create", {"sale_order_ids": [(6, 0, [order])],
+                                                                "advance_payment_method": "delivered"})
+    server.call("sale.advance.payment.inv", "create_invoices", [wizard])
+    invoices = server.call("account.move", "search", [("invoice_origin", "=", server.search_read(
+        "sale.order", [("id", "=", order)], ["name"])[0]["name"])])
+    server.call("account.move", "action_post", invoices)
+
+    # the bank: 100,000 before three months ago, then 10, 20 and 30 thousand out
+    [bank] = server.search_read("account.journal", [("type", "=", "bank")], ["default_account_id"])
+    [other] = server.call("account.account", "search", [("account_type", "=", "equity")], limit=1)
+    post_bank_entry(server, bank["id"], bank["default_account_id"][0], other, month_start(today, 3), 100000)
+    for back, out in ((2, 10000), (1, 20000), (0, 30000)):
+        post_bank_entry(server, bank["id"], bank["default_account_id"][0], other, month_start(today, back), -out)
+
+    [cron] = server.call("ir.cron", "search", [("cron_name", "=", "Ops Coach: compute KPI values")])
+    server.call("ir.cron", "method_direct_trigger", [cron])
+
+    lag = server.search_read("ops.kpi.value", [("employee_id", "=", accountant),
+                                               ("kpi_id.code", "=", "acct_invoicing_lag")], ["value", "period_start"])
+    assert [row["value"] for row in lag] == [3.0], lag
+    runway = server.search_read("ops.kpi.value", [("employee_id", "=", owner), ("kpi_id.code", "=", "owner_cash_runway"),
+                                                  ("period_start", "=", str(month_start(today, 0)))], ["value"])
+    assert [row["value"] for row in runway] == [2.0], "40,000 left, burning 20,000 a month"
