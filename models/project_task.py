@@ -12,6 +12,14 @@ RETURN_REASONS = [
 ]
 
 
+class ProjectProject(models.Model):
+    _inherit = "project.project"
+
+    ops_install_jobs = fields.Boolean(
+        "Install jobs", help="A recall of one of this project's jobs is a callback for a year after the "
+                             "install, not 30 days (ServiceTitan).")
+
+
 class ProjectTask(models.Model):
     """The job facts the KPIs need, kept on the job itself."""
 
@@ -22,6 +30,7 @@ class ProjectTask(models.Model):
         help="When the job entered a closed state, whatever moved it there (Odoo's own end date only "
              "follows folded stages).")
     ops_arrived_at = fields.Datetime("Arrived on site", copy=False, help="Said by the technician on the line.")
+    ops_is_install = fields.Boolean(related="project_id.ops_install_jobs", store=True, string="Install job")
     ops_on_time = fields.Boolean(
         "Arrived on time", compute="_compute_ops_on_time", store=True,
         help="Arrived no later than the appointment (the job's deadline) plus the grace of the company's "

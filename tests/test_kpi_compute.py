@@ -23,9 +23,9 @@ class TestComputedKpis(OpsCoachCase):
         cls.project = cls.env["project.project"].create({"name": "Service"})
         cls.kpi_callback = cls.env.ref("ops_coach.kpi_tech_callback")
 
-    def job(self, done_at, user=None):
+    def job(self, done_at, user=None, project=None):
         with freeze_time(done_at):
-            task = self.env["project.task"].create({"name": f"Job {done_at}", "project_id": self.project.id,
+            task = self.env["project.task"].create({"name": f"Job {done_at}", "project_id": (project or self.project).id,
                                                     "user_ids": [Command.set((user or self.user_tech).ids)]})
             task.state = "1_done"
         return task
@@ -112,6 +112,15 @@ class TestComputedKpis(OpsCoachCase):
         rate = self.value(self.env.ref("ops_coach.kpi_gm_callback_rate"), self.emp_director)
         self.assertAlmostEqual(rate.value, 13.33, places=2)
         self.assertFalse(self.value(self.env.ref("ops_coach.kpi_gm_callback_rate")), "only its holders get it")
+
+    def test_an_install_recalled_within_a_year_is_a_callback(self):
+        installs = self.env["project.project"].create({"name": "Installs", "ops_install_jobs": True})
+        jobs = [self.job(f"2026-11-0{2 + n % 5} 15:00:00", project=installs if n == 0 else None) for n in range(5)]
+        self.assertTrue(jobs[0].ops_is_install)
+        for job in jobs[:2]:
+            self.return_visit(job, "recall", 200)
+        self.compute()
+        self.assertEqual(self.value(self.kpi_callback).value, 20.0, "the install's recall only")
 
     def test_arrivals_on_time_count_the_grace(self):
         on_time = self.env.ref("ops_coach.kpi_tech_on_time_arrival")
