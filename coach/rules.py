@@ -68,6 +68,15 @@ def kpi_trend(values, higher_is_better, target=None):
     return trend(current, previous, tolerance)
 
 
+# a KPI's trend in words that cannot be misread: "Callback %: down" sounds like good news
+KPI_TREND_WORDS = {"up": "better", "flat": "steady", "down": "worse"}
+
+
+def kpi_trend_words(values, higher_is_better, target=None):
+    """``better``, ``steady`` or ``worse``: :func:`kpi_trend` as a reader takes it."""
+    return KPI_TREND_WORDS[kpi_trend(values, higher_is_better, target)]
+
+
 def burnout_flag(week_energies, streak_days, threshold=2, streak_needed=2):
     """Burnout watch: a low-energy streak, or a week averaging at or under
     the threshold with at least two readings."""

@@ -16,7 +16,8 @@ class OpsTechProfile(models.Model):
     _check_company_auto = True
 
     employee_id = fields.Many2one(
-        "hr.employee", required=True, ondelete="cascade", index=True, tracking=True
+        "hr.employee", required=True, ondelete="cascade", index=True, tracking=True,
+        domain=lambda self: self._employee_choices(),
     )
     name = fields.Char(related="employee_id.name", store=True)
     active = fields.Boolean(default=True)
@@ -50,6 +51,13 @@ class OpsTechProfile(models.Model):
             "Goal progress is a percentage from 0 to 100.",
         ),
     ]
+
+    def _employee_choices(self):
+        """A manager is offered his own chain, not every employee (the record
+        rules would refuse the others anyway, with an access error)."""
+        if self.env.user.has_group("ops_coach.group_ops_director"):
+            return []
+        return [("id", "child_of", self.env.user.employee_ids.ids)]
 
     @api.constrains("primary_kpi_ids")
     def _check_primary_kpis(self):

@@ -126,7 +126,7 @@ class OpsWeeklySummary(models.Model):
             energy = row.get("avg_energy")
             kpi_rows = [(kpi, trends[(employee.id, kpi.id)]) for kpi in profile.primary_kpi_ids
                         if (employee.id, kpi.id) in trends]
-            kpi_lines = [(kpi.name, rule_logic.kpi_trend(values, kpi.higher_is_better, kpi.target))
+            kpi_lines = [(kpi.name, rule_logic.kpi_trend_words(values, kpi.higher_is_better, kpi.target))
                          for kpi, values in kpi_rows]
             # "down" on one period is noise; two periods in a row is the KPI rule's threshold
             kpis_down = sum(1 for kpi, values in kpi_rows

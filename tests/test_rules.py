@@ -303,6 +303,11 @@ class TestWeeklyLoop(RulesCase):
             cls.env["ops.kpi.value"].create({"employee_id": cls.emp_tech.id, "kpi_id": cls.kpi_ftf.id,
                                              "period_start": D(2026, 11, 16) - datetime.timedelta(weeks=weeks_ago),
                                              "value": value})
+        for weeks_ago, value in ((2, 6), (1, 4)):  # fewer callbacks: better, though the number went down
+            cls.env["ops.kpi.value"].create({"employee_id": cls.emp_tech.id,
+                                             "kpi_id": cls.env.ref("ops_coach.kpi_tech_callback").id,
+                                             "period_start": D(2026, 11, 16) - datetime.timedelta(weeks=weeks_ago),
+                                             "value": value})
         cls.profile_tech.write({"goal_progress": 40, "goal_end": D(2026, 12, 22)})
 
     @freeze_time("2026-11-23 14:00:00")
@@ -315,7 +320,8 @@ class TestWeeklyLoop(RulesCase):
             "kpis_down": 1, "goal_progress": 40, "goal_days_left": 30, "commitments": 3,
             "burnout_flag": True, "manager_flagged": True,
         }])
-        self.assertIn("First-time fix rate: down", tech.kpi_trends)
+        self.assertIn("First-time fix rate: worse", tech.kpi_trends)
+        self.assertIn("Callback %: better", tech.kpi_trends)
         self.assertIn("Burnout watch", tech.summary)
         self.assertEqual(tech.activity_ids.user_id, self.user_lead)
         silent = summaries.filtered(lambda s: s.employee_id in (self.emp_lead | self.emp_other_tech))

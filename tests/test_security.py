@@ -53,6 +53,24 @@ class TestRecordRules(OpsCoachCase):
         with self.assertRaises(AccessError):
             alert.with_user(self.user_tech).action_acknowledge()
 
+    def test_a_field_user_is_offered_no_button_he_cannot_use(self):
+        for view_type in ("form", "kanban"):
+            as_tech = self.env["ops.escalation"].with_user(self.user_tech).get_views([(False, view_type)])
+            as_manager = self.env["ops.escalation"].with_user(self.user_manager).get_views([(False, view_type)])
+            arch = as_tech["views"][view_type]["arch"]
+            for action in ("action_acknowledge", "action_dismiss"):
+                self.assertNotIn(action, arch, view_type)
+                self.assertIn(action, as_manager["views"][view_type]["arch"], view_type)
+
+    def test_a_manager_creating_a_profile_is_offered_his_team_only(self):
+        Profile = self.env["ops.tech_profile"]
+        domain = Profile.with_user(self.user_manager).fields_get(["employee_id"])["employee_id"]["domain"]
+        offered = self.env["hr.employee"].with_user(self.user_manager).search(domain)
+        self.assertIn(self.emp_tech, offered)
+        self.assertNotIn(self.emp_other_tech, offered)
+        director_domain = Profile.with_user(self.user_director).fields_get(["employee_id"])["employee_id"]["domain"]
+        self.assertIn(self.emp_other_tech, self.env["hr.employee"].search(director_domain))
+
     def test_manager_handles_team_alerts_only(self):
         team_alert = self.alerts.filtered(lambda a: a.employee_id == self.emp_tech)
         team_alert.with_user(self.user_manager).action_acknowledge()

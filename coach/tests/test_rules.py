@@ -58,6 +58,9 @@ def test_trends():
     assert rules.kpi_trend([90, 85], True, 90) == "down"
     assert rules.kpi_trend([5, 3], False, 3) == "up"  # fewer callbacks is better
     assert rules.kpi_trend([90], True, 90) == "flat"
+    assert rules.kpi_trend_words([5, 3], False, 3) == "better", "fewer callbacks reads as better, not down"
+    assert rules.kpi_trend_words([2, 4], False, 3) == "worse"
+    assert rules.kpi_trend_words([90, 90], True, 90) == "steady"
 
 
 def test_burnout_flag():
