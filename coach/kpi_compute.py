@@ -171,6 +171,12 @@ def runways(opening, monthly_flows, starts, months_back=3):
     return results
 
 
+def utc_naive(day, tz, hour=0):
+    """The naive UTC datetime Odoo stores for ``hour`` o'clock on ``day`` in ``tz``."""
+    local = datetime.datetime.combine(day, datetime.time(hour), tzinfo=zoneinfo.ZoneInfo(tz))
+    return local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
 def local_date(utc_naive, tz):
     """The company-local date of a naive UTC datetime (Odoo stores UTC)."""
     return utc_naive.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo(tz)).date()

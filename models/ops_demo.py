@@ -1,10 +1,9 @@
 import datetime
 import random
 
-import pytz
-
 from odoo import api, fields, models
 
+from ..coach import kpi_compute
 from ..coach.periods import period_start
 
 DEMO_DAYS = 30
@@ -178,9 +177,7 @@ class OpsCoachDemo(models.AbstractModel):
 
     def _local(self, day, hour):
         """A Chicago wall-clock time on ``day`` as the UTC datetime Odoo stores."""
-        zone = pytz.timezone("America/Chicago")
-        local = zone.localize(datetime.datetime.combine(day, datetime.time(hour)))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        return kpi_compute.utc_naive(day, "America/Chicago", hour)
 
     def _demo_kpi_values(self, rng, profiles, today):
         """Typed values for the KPIs this database cannot compute (no app, or no

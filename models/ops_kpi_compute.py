@@ -127,12 +127,7 @@ class OpsKpiMeasureTotals(models.Model):
     def _date_bounds(self, Model, tz, first_day, end_day):
         """Half-open bounds at the company's local midnight (UTC for datetimes)."""
         if Model._fields[self.date_field].type == "datetime":
-            zone = pytz.timezone(tz)
-
-            def utc(day):
-                return zone.localize(datetime.datetime.combine(day, datetime.time())).astimezone(
-                    pytz.utc).replace(tzinfo=None)
-            first_day, end_day = utc(first_day), utc(end_day)
+            first_day, end_day = kc.utc_naive(first_day, tz), kc.utc_naive(end_day, tz)
         return [(self.date_field, ">=", first_day), (self.date_field, "<", end_day)]
 
     def _employees(self, company, credited):

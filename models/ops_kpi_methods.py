@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import models
 
 from ..coach import kpi_compute as kc
@@ -29,16 +27,16 @@ class OpsKpiMethods(models.Model):
         jobs completed in the period."""
         tz = self._company_tz(company)
         end = kc.period_end(starts[-1], self.period)
-        jobs = self.env["project.task"].sudo().with_context(tz=tz).search([
+        jobs = self.env["project.task"].sudo().search([
             ("state", "=", "1_done"), ("sale_order_id", "!=", False),
             "|", ("company_id", "=", False), ("company_id", "=", company.id),
-            ("ops_done_date", ">=", starts[0] - relativedelta(days=1)), ("ops_done_date", "<", end + relativedelta(days=1))])
+            ("ops_done_date", ">=", kc.utc_naive(starts[0], tz)), ("ops_done_date", "<", kc.utc_naive(end, tz))])
         pairs_by_period = {}
         for job in jobs:
             done = kc.local_date(job.ops_done_date, tz)
             invoices = job.sale_order_id.invoice_ids.filtered(
                 lambda move: move.state == "posted" and move.move_type == "out_invoice")
-            if not invoices or done < starts[0] or done >= end:
+            if not invoices:
                 continue
             invoiced = max(min(invoices.mapped("invoice_date")), done)
             pairs_by_period.setdefault(kc.period_start(done, self.period), []).append((done, invoiced))

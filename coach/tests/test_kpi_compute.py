@@ -79,3 +79,10 @@ def test_cash_runway_per_month_from_the_cash_account_flows():
     # at the end of October, 70k left, burn averaged over Aug (nothing), Sep and Oct
     assert kc.runways(100000, flows, [octo]) == {(None, octo): 70000 / 10000}
     assert kc.runways(100000, {nov: 5000}, [nov]) == {}
+
+
+def test_local_wall_time_to_stored_utc_and_back():
+    day = datetime.date(2026, 11, 2)  # Chicago is UTC-6 after the DST change of 1 November
+    assert kc.utc_naive(day, "America/Chicago") == datetime.datetime(2026, 11, 2, 6, 0)
+    assert kc.utc_naive(datetime.date(2026, 10, 30), "America/Chicago", 8) == datetime.datetime(2026, 10, 30, 13, 0)
+    assert kc.local_date(datetime.datetime(2026, 11, 9, 3, 0), "America/Chicago") == datetime.date(2026, 11, 8)
