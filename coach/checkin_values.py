@@ -24,6 +24,14 @@ class InvalidValue(ValueError):
     """A value a caller gave is out of range; the message is speakable."""
 
 
+class OutOfRange(InvalidValue):
+    """A reading outside its expected range: worth asking again, but it may be true."""
+
+    def __init__(self, message, value):
+        super().__init__(message)
+        self.value = value
+
+
 def check_energy(value, label="energy"):
     """Return ``value`` as an int in 1..5 or raise :class:`InvalidValue`;
     ``label`` names the value in the message (the tool argument on the line)."""

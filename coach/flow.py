@@ -9,7 +9,7 @@ import dataclasses
 import math
 import re
 
-from .checkin_values import InvalidValue, check_energy, check_focus_words
+from .checkin_values import InvalidValue, OutOfRange, check_energy, check_focus_words
 
 ANSWER_TYPES = ("scale", "yes_no", "choice", "number", "text", "short_text")
 YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "sure", "true", "correct", "affirmative", "1", "ready"}
@@ -67,6 +67,9 @@ class Step:
     fallback_key: str = ""  # a tool call that leaves this step out takes that step's answer
     minimum: float = None
     maximum: float = None
+    # the bounds are what is expected, not what is possible (a meter reading): a value
+    # outside them is asked again once, then kept and flagged
+    flag_outside: bool = False
 
     @property
     def target(self):
@@ -111,6 +114,7 @@ class CallState:
     switched_from: str = ""
     tried: set = dataclasses.field(default_factory=set)  # steps that got one invalid answer
     skipped: set = dataclasses.field(default_factory=set)  # steps given up on after a second one
+    flagged: set = dataclasses.field(default_factory=set)  # out-of-range answers kept on the second try
 
     @property
     def time_up(self):
@@ -120,14 +124,14 @@ class CallState:
         """JSON-ready, so a channel can keep the call between turns."""
         return {"flow": self.flow.code, "answers": self.answers, "reprompted": sorted(self.reprompted),
                 "elapsed_seconds": self.elapsed_seconds, "switched_from": self.switched_from,
-                "tried": sorted(self.tried), "skipped": sorted(self.skipped)}
+                "tried": sorted(self.tried), "skipped": sorted(self.skipped), "flagged": sorted(self.flagged)}
 
     @classmethod
     def from_dict(cls, data, flows_by_code):
         return cls(flow=flows_by_code[data["flow"]], answers=dict(data.get("answers") or {}),
                    reprompted=set(data.get("reprompted") or ()), elapsed_seconds=data.get("elapsed_seconds", 0.0),
                    switched_from=data.get("switched_from", ""), tried=set(data.get("tried") or ()),
-                   skipped=set(data.get("skipped") or ()))
+                   skipped=set(data.get("skipped") or ()), flagged=set(data.get("flagged") or ()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,7 +211,11 @@ def _normalize_number(step, raw):
         raise InvalidValue(f"{step.key} must be a number") from None
     low = -1e9 if step.minimum is None else step.minimum
     high = 1e9 if step.maximum is None else step.maximum
-    if isinstance(raw, bool) or not math.isfinite(number) or not low <= number <= high:
+    if isinstance(raw, bool) or not math.isfinite(number):
+        raise InvalidValue(f"{step.key} must be a number")
+    if not low <= number <= high:
+        if step.flag_outside:
+            raise OutOfRange(f"{step.key} {number:g} is outside the expected {low:g} to {high:g}", number)
         raise InvalidValue(f"{step.key} must be a number from {low:g} to {high:g}")
     return number
 
@@ -293,6 +301,11 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
         return _switch_to_ops_only(state, flows_by_code or {})
     try:
         value = normalize_answer(step, raw)
+    except OutOfRange as error:
+        if step.key not in state.tried:
+            return _invalid(state, step, error)
+        value = error.value  # said twice: keep it, flagged for the office
+        state.flagged.add(step.key)
     except InvalidValue as error:
         return _invalid(state, step, error)
     if step.reprompt and step.key not in state.reprompted and not is_measurable(value):
@@ -330,6 +343,13 @@ def _switch_to_ops_only(state, flows_by_code):
     step = next_step(state)
     prompt = " ".join(p for p in (ops_only.greeting, step and step.question) if p)
     return Turn("switched", prompt, step, done=step is None)
+
+
+def with_block(flow, steps, after):
+    """``flow`` with ``steps`` asked right after the step ``after`` (e.g. the
+    maintenance sheet of the job just named), every step under the same rules."""
+    position = [step.key for step in flow.steps].index(after) + 1
+    return dataclasses.replace(flow, steps=flow.steps[:position] + tuple(steps) + flow.steps[position:])
 
 
 def as_fields(flow, answers):

@@ -34,11 +34,19 @@ def describe_step(number, step, context):
     return f"{line} ({'; '.join(details)})"
 
 
+CLOSEOUT_EXTRAS = (
+    "Once the job is named, call get_job_sheet and ask each reading it lists, one at a time; send them as "
+    "readings. If the technician has photos to send, call send_photo_link. If options were proposed, call "
+    "create_quote with the items said (with tier good, better or best when tiers were given).")
+
+
 def describe_flow(flow, context, tool):
     lines = [f"## {flow.name} (call_type {flow.call_type}, at most {flow.time_box_seconds} s)"]
     if flow.greeting:
         lines.append(f'Open with: "{fill(flow.greeting, context)}"')
     lines += [describe_step(n, step, context) for n, step in enumerate(flow.steps, start=1)]
+    if flow.call_type == "job_closeout":
+        lines.append(CLOSEOUT_EXTRAS)
     lines.append(f"Then call {tool} with call_type {flow.call_type} and the answers named by the "
                  "keys in brackets.")
     if flow.closing:

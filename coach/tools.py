@@ -66,7 +66,17 @@ CLOSEOUT_PROPERTIES = {
     "follow_up_note": _string("What follow-up, by when."),
     "safety_issue": _boolean("A safety issue happened."),
     "safety_note": _string("The safety issue."),
+    "readings": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]},
+                 "description": "The maintenance sheet's readings (get_job_sheet lists them): reading label or "
+                                "code → the value said, e.g. {\"Suction pressure\": 72, \"Filter condition\": "
+                                "\"dirty\"}."},
 }
+QUOTE_ITEM = {"anyOf": [
+    {"type": "string"},
+    {"type": "object", "properties": {"name": _string("The part or work, as said."),
+                                      "quantity": {"type": "number", "minimum": 0},
+                                      "tier": {"type": "string", "enum": ["good", "better", "best"]}},
+     "required": ["name"]}]}
 EOD_PROPERTIES = {
     "eod_kpi_hit": {"type": "string", "enum": ["yes", "partly", "no"]},
     "eod_did_well": _string("One thing done well today."),
@@ -90,6 +100,21 @@ TOOLS = {
         "Reports a safety issue at once; the ops director and owner are alerted.",
         {"safety_note": _string("What happened."), "job_ref": _string("The job, if any.")},
         ["safety_note"]),
+    "get_job_sheet": (
+        "Lists the maintenance sheet of a job: the readings to ask at close-out, with unit and expected range. "
+        "Call it as soon as the technician names the job.",
+        {"job_ref": _string("The job: its number or the customer's name.")}, ["job_ref"]),
+    "send_photo_link": (
+        "Texts the technician a link to upload this job's photos and documents from the phone (email when no "
+        "text route exists). Never read the link out: say where it went.",
+        {"job_ref": _string("The job: its number or the customer's name.")}, ["job_ref"]),
+    "create_quote": (
+        "Makes a draft quotation for the job's customer from what the technician proposed; one per tier when "
+        "good/better/best options were given. Items not matched to a product go on a to-be-priced line.",
+        {"job_ref": _string("The job: its number or the customer's name."),
+         "items": {"type": "array", "items": QUOTE_ITEM, "minItems": 1,
+                   "description": "What was proposed: texts (\"a new capacitor\") or {name, quantity, tier}."}},
+        ["job_ref", "items"]),
     "verify_pin": (
         "Checks the caller's employee PIN when the number is not recognised.",
         {"pin": _string("The PIN the caller said, digits only."),

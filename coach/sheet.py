@@ -1,0 +1,118 @@
+"""Maintenance sheets: the readings a job type asks for, said by voice.
+
+A sheet is a list of readings (refrigerant pressure, filter condition, ...).
+The close-out flow asks them as a block of ordinary engine steps right after
+the job is named, so they get the same parsing and the same re-ask rule as
+every other answer; an out-of-range reading is asked again once, then kept and
+flagged.
+"""
+
+import dataclasses
+import re
+
+from .checkin_values import InvalidValue, OutOfRange
+from .flow import Step, normalize_answer, with_block
+
+KEY_PREFIX = "reading_"
+ASKED_AFTER = "job_ref"  # the sheet depends on the job: it is known once the job is named
+READING_TYPES = ("number", "yes_no", "choice", "text")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    code: str
+    label: str
+    answer_type: str = "number"
+    unit: str = ""
+    minimum: float = None
+    maximum: float = None
+    required: bool = True
+    choices: tuple = ()  # as flow.parse_choices returns them
+    question: str = ""
+
+    @property
+    def key(self):
+        return KEY_PREFIX + self.code
+
+    def step(self):
+        unit = f" in {self.unit}" if self.unit else ""
+        return Step(key=self.key, question=self.question or f"{self.label}{unit}?", answer_type=self.answer_type,
+                    required=self.required, choices=self.choices, minimum=self.minimum, maximum=self.maximum,
+                    flag_outside=self.answer_type == "number")
+
+    def spoken(self, value):
+        """The value as a person reads it: "42 psi", "yes", "dirty"."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            value = f"{value:g}"
+        return f"{value} {self.unit}".strip() if self.answer_type == "number" else str(value)
+
+
+@dataclasses.dataclass
+class ReadingCheck:
+    """What a set of spoken readings came to."""
+
+    values: dict = dataclasses.field(default_factory=dict)  # code -> normalised value
+    flagged: list = dataclasses.field(default_factory=list)  # codes kept although out of range
+    reask: list = dataclasses.field(default_factory=list)  # codes out of range for the first time
+    problems: list = dataclasses.field(default_factory=list)  # speakable, one per refused reading
+
+
+def sheet_flow(flow, readings):
+    """The close-out flow with the job's sheet asked right after the job."""
+    return with_block(flow, [reading.step() for reading in readings], ASKED_AFTER) if readings else flow
+
+
+def _words(text):
+    return " ".join(re.findall(r"[a-z0-9µ]+", str(text).lower()))
+
+
+def find_reading(readings, said):
+    """The reading a spoken label names: its code, its label, else the one
+    reading whose label holds every word said ("suction" → "Suction pressure")."""
+    wanted = _words(said)
+    if not wanted:
+        return None
+    for reading in readings:
+        if wanted in (_words(reading.code), _words(reading.label), _words(reading.key)):
+            return reading
+    words = set(wanted.split())
+    matches = [reading for reading in readings if words <= set(_words(reading.label).split())]
+    return matches[0] if len(matches) == 1 else None
+
+
+def check_readings(readings, spoken, retried=()):
+    """Check readings given at once (a tool call): ``spoken`` maps a label or
+    code to what was said; ``retried`` holds the codes already sent back once
+    in this call as out of range, which are now kept and flagged."""
+    result = ReadingCheck()
+    if spoken in (None, ""):
+        return result
+    if not isinstance(spoken, dict):
+        result.problems.append("readings must be an object: reading name → value")
+        return result
+    for label, raw in spoken.items():
+        reading = find_reading(readings, label)
+        if reading is None:
+            names = ", ".join(r.label for r in readings) or "none for this job"
+            result.problems.append(f"no reading called {str(label)[:60]!r} on this job's sheet (readings: {names})")
+            continue
+        try:
+            result.values[reading.code] = normalize_answer(reading.step(), raw)
+        except OutOfRange as error:
+            if reading.code in retried:
+                result.values[reading.code] = error.value
+                result.flagged.append(reading.code)
+            else:
+                result.reask.append(reading.code)
+                result.problems.append(f"{error}{' ' + reading.unit if reading.unit else ''}: ask the technician "
+                                       "to check it; if it is confirmed, send the same value again")
+        except InvalidValue as error:
+            result.problems.append(str(error))
+    return result
+
+
+def missing_required(readings, values):
+    """Labels of the required readings with no value."""
+    return [reading.label for reading in readings if reading.required and reading.code not in values]
