@@ -1,3 +1,4 @@
 from . import retell
 from . import twilio
+from . import photos
 from . import vapi

@@ -2,6 +2,7 @@ from . import ops_team_mixin
 from . import ops_kpi
 from . import ops_kpi_compute
 from . import ops_kpi_methods
+from . import ops_sheet
 from . import project_task
 from . import ops_kpi_value
 from . import ops_role
@@ -17,6 +18,9 @@ from . import ops_call
 from . import ops_call_event
 from . import ops_line
 from . import ops_line_twilio
+from . import ops_upload_link
+from . import ops_field_quote
+from . import ops_line_closeout
 from . import res_config_settings
 from . import ops_workdays
 from . import ops_weekly_summary

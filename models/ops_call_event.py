@@ -70,6 +70,8 @@ class OpsCallEvent(models.Model):
     employee_id = fields.Many2one("hr.employee", index="btree_not_null")
     flow_id = fields.Many2one("ops.flow", string="Flow offered")
     checkin_ids = fields.Many2many("ops.checkin", string="Check-ins written")
+    upload_link_ids = fields.One2many("ops.upload_link", "event_id", "Photo links")
+    field_quote_ids = fields.One2many("ops.field_quote", "event_id", "Quotes from the field")
     received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True, index=True)
     payload = fields.Text(help="The body as text; bytes PostgreSQL cannot hold in text are shown escaped.")
     payload_exact = fields.Boolean("Payload kept as sent", default=True,
@@ -265,7 +267,9 @@ class OpsCallEvent(models.Model):
                         "processed_date": fields.Datetime.now(), "next_try_at": False})
             return earlier.http_status, json.loads(earlier.response or "{}")
         status, answer = getattr(self.env["ops.line"], HANDLERS[self.provider])(self, message)
-        pending = self.checkin_ids.filtered(lambda checkin: not checkin.effects_done)
+        pending = self.checkin_ids.filtered(lambda checkin: not checkin.effects_done) or \
+            self.field_quote_ids.filtered(lambda quote: quote.state == "pending") or \
+            self.upload_link_ids.filtered(lambda link: link.state == "to_send")
         self.write({"outcome": "processed", "http_status": status, "response": json.dumps(answer),
                     "processed_date": fields.Datetime.now(), "next_try_at": False,
                     "effects_state": "pending" if pending else "none"})
@@ -276,6 +280,9 @@ class OpsCallEvent(models.Model):
         if self.effects_state not in ("pending", "failed"):
             return
         self.checkin_ids.filtered(lambda checkin: not checkin.effects_done)._run_side_effects()
+        self.field_quote_ids._make()
+        # last: a text that went out is not undone by a later failure in this transaction
+        self.upload_link_ids._send()
         self.write({"effects_state": "done", "next_try_at": False})
 
     # -------------------------------------------------------------------- retry
@@ -287,6 +294,7 @@ class OpsCallEvent(models.Model):
                           order="next_try_at", limit=limit)
         for event in due:
             event._retry()
+        self.env["ops.upload_link"]._cron_recheck()
         return due
 
     def _retry(self):

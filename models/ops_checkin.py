@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..coach import checkin_values
+from ..coach import checkin_values, closeout
 from .ops_tools import check_or_raise, local_now
 
 CALL_TYPES = [
@@ -151,15 +151,18 @@ class OpsCheckin(models.Model):
             checkin.low_energy = 0 < checkin.energy_level <= 2
 
     @api.depends(
-        "call_type", "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"
+        "call_type", "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood",
+        "job_id.ops_photo_count", "job_id.ops_sheet_id.photos_required", "job_id.ops_reading_ids.item_id",
     )
     def _compute_missed_steps(self):
         for checkin in self:
             missing = []
             if checkin.call_type == "job_closeout":
-                missing = checkin_values.missing_checklist_items(
-                    {key: checkin[key] for key, _label in checkin_values.JOB_CHECKLIST}
-                )
+                job = checkin.job_id
+                missing = closeout.missing_items(
+                    {key: checkin[key] for key, _label in checkin_values.JOB_CHECKLIST},
+                    photos_required=not job.ops_sheet_id or job.ops_sheet_id.photos_required,
+                    photos_in=job.ops_photo_count > 0, missing_readings=job._ops_missing_readings() if job else ())
             checkin.missed_steps = ", ".join(missing) or False
 
     def _compute_color(self):
@@ -219,24 +222,37 @@ class OpsCheckin(models.Model):
         self.effects_done = True
 
     def _update_job(self):
-        """The close-out finishes the job: a note of the checklist, the arrival when
-        nobody said it earlier, the job done when the checklist is complete, and a
-        linked return visit when a follow-up is needed."""
+        """The close-out finishes the job: a note of the checklist and readings, the
+        arrival when nobody said it earlier, the job done when nothing is missing
+        (what is missing flagged on the job), and a linked return visit when a
+        follow-up is needed."""
         self.ensure_one()
         job = self.job_id
         lines = [f"Close-out {self.name} by {self.employee_id.name}."]
         lines.append(f"Missing: {self.missed_steps}." if self.missed_steps else "Checklist complete.")
-        values = {} if job.ops_arrived_at else {"ops_arrived_at": self.start}
-        if not self.missed_steps:
-            values["state"] = JOB_DONE_STATE
-        if values:
-            job.write(values)
+        readings = job.ops_reading_ids.filtered(lambda reading: reading.checkin_id == self)
+        if readings:
+            lines.append("Readings: " + "; ".join(
+                f"{r.item_id.name} {r.value}{' (out of range, confirmed)' if r.out_of_range else ''}"
+                for r in readings) + ".")
+        if not job.ops_arrived_at:
+            job.ops_arrived_at = self.start
+        self._finish_job()
         if self.follow_up_needed:  # booked after the job is done: its days count from there
             visit = self._book_return_visit()
             lines.append(f"Follow-up: {self.follow_up_note or 'needed'} (return visit {visit.name}).")
         # automated notes are authored by OdooBot, who can post without a mail server
         job.message_post(body="\n".join(lines), author_id=self.env.ref("base.partner_root").id,
                          subtype_xmlid="mail.mt_note")
+
+    def _finish_job(self):
+        """Mark the job done when this close-out leaves nothing missing; else
+        flag what is missing on the job. Runs again when photos arrive."""
+        self.ensure_one()
+        values = {"ops_closeout_missing": self.missed_steps or False}
+        if not self.missed_steps and self.job_id.state != JOB_DONE_STATE:
+            values["state"] = JOB_DONE_STATE
+        self.job_id.write(values)
 
     def _book_return_visit(self):
         """The follow-up the technician asked for: same customer and project,

@@ -12,8 +12,8 @@ _logger = logging.getLogger(__name__)
 LINE_USER = "ops_coach.user_ops_line"
 GENERIC_PIN_FAILURE = "I couldn't verify that PIN."
 CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_closeout"}
-CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout",
-                "log_eod_closeout", "report_safety_issue")
+CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout", "get_job_sheet",
+                "send_photo_link", "create_quote", "log_eod_closeout", "report_safety_issue")
 MAX_JOB_ID = payload.LARGEST_INT
 
 
@@ -235,6 +235,7 @@ class OpsLine(models.AbstractModel):
             with self.env.cr.savepoint():
                 result = handler(profile, event, message, tools.canonical_arguments(call.arguments))
         except (InvalidValue, ValidationError) as error:  # the agent can ask again; nothing was written
+            self._remember_reasked(event, getattr(error, "reasked", ()))
             return vapi.tool_result(call, error=str(error))
         return vapi.tool_result(call, result=result)
 
@@ -356,10 +357,12 @@ class OpsLine(models.AbstractModel):
         flow = self._flow_for(profile, "job_closeout")
         values = self._validated(flow, arguments)
         job = self._find_job(profile, values.pop("job_ref"))
+        readings = self._checked_readings(event, job, arguments.get("readings"))
         values["job_id"] = job.id
         checkin, created = self._write_checkin(profile, event, message, "job_closeout", values, flow)
         if not created:
             return f"Already logged as {checkin.name}."
+        self.env["ops.job.reading"]._record(job, checkin, readings.values, readings.flagged)
         if checkin.missed_steps:
             return f"Logged {checkin.name} for {job.name}. Missing: {checkin.missed_steps}."
         return f"Logged {checkin.name}. {job.name} is closed out."

@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 
 from ..coach import flow as engine
-from ..coach import prompt, twilio
+from ..coach import prompt, sheet, twilio
 from ..coach.checkin_values import InvalidValue
 
 ACTION = "/ops_coach/twilio/gather"
@@ -133,14 +133,14 @@ class OpsLineTwilio(models.AbstractModel):
 
     @api.model
     def _twilio_answer(self, event, message, call, profile, state):
-        flows_by_code = self.env["ops.flow"]._engine_flows(state["engine"])
+        flows_by_code = self._twilio_flows(state)
         call_state = engine.CallState.from_dict(state["engine"], flows_by_code)
         started = fields.Datetime.from_string(state["started"])
         elapsed = (fields.Datetime.now() - started).total_seconds()
         asked = engine.next_step(call_state)
         turn = engine.answer(call_state, message.answer, flows_by_code, elapsed_seconds=elapsed)
         if asked and asked.key == "job_ref" and "job_ref" in call_state.answers:
-            turn = self._twilio_job(profile, call_state, turn)
+            turn = self._twilio_job(profile, call_state, turn, state)
         state["engine"] = call_state.to_dict()
         if call_state.answers:
             self._twilio_save(event, message, profile, call_state, flows_by_code, done=turn.done)
@@ -149,10 +149,27 @@ class OpsLineTwilio(models.AbstractModel):
         return self._twilio_say_turn(profile, call_state, turn)
 
     @api.model
-    def _twilio_job(self, profile, call_state, turn):
-        """A job named by voice must exist: else ask again, as for any invalid answer."""
+    def _twilio_flows(self, state):
+        """The call's engine flows; a close-out whose job has a sheet asks its readings."""
+        flows_by_code = self.env["ops.flow"]._engine_flows(state["engine"])
+        code = state["engine"]["flow"]
+        if state.get("sheet_id") and flows_by_code[code].call_type == "job_closeout":
+            readings = self.env["ops.sheet"].browse(state["sheet_id"]).exists()._readings()
+            flows_by_code[code] = sheet.sheet_flow(flows_by_code[code], readings)
+        return flows_by_code
+
+    @api.model
+    def _twilio_job(self, profile, call_state, turn, state):
+        """A job named by voice must exist: else ask again, as for any invalid
+        answer. Its maintenance sheet's readings are asked next."""
         try:
-            call_state.answers["job_id"] = self._find_job(profile, call_state.answers["job_ref"]).id
+            job = self._find_job(profile, call_state.answers["job_ref"])
+            call_state.answers["job_id"] = job.id
+            if job.ops_sheet_id.item_ids:
+                state["sheet_id"] = job.ops_sheet_id.id
+                call_state.flow = sheet.sheet_flow(call_state.flow, job.ops_sheet_id._readings())
+                following = engine.next_step(call_state)
+                return engine.Turn("ask", following.question, following) if following else turn
         except InvalidValue as error:
             del call_state.answers["job_ref"]
             step = call_state.flow.step("job_ref")
@@ -170,11 +187,14 @@ class OpsLineTwilio(models.AbstractModel):
         values = engine.checkin_values(call_state)
         call_type = values.pop("call_type")
         values.pop("job_ref", None)
+        readings = {key[len(sheet.KEY_PREFIX):]: values.pop(key) for key in list(values)
+                    if key.startswith(sheet.KEY_PREFIX)}
         if call_state.answers.get("job_id"):
             values["job_id"] = call_state.answers["job_id"]
         flows = [call_state.flow] + ([flows_by_code[call_state.switched_from]] if call_state.switched_from else [])
         cleared = {step.target: False for flow in flows for step in flow.steps
-                   if step.target not in values and step.target != "job_ref"}
+                   if step.target not in values and step.target != "job_ref"
+                   and not step.target.startswith(sheet.KEY_PREFIX)}
         values = dict(cleared, **values, completion_status="complete" if done else "partial",
                       skipped_steps=", ".join(sorted(call_state.skipped)) or False)
         Checkin = self.env["ops.checkin"]
@@ -187,6 +207,9 @@ class OpsLineTwilio(models.AbstractModel):
                 values, employee_id=employee.id, company_id=employee.company_id.id, call_type=call_type,
                 role_id=self._role_for(profile, call_type).id, provider="twilio",
                 provider_call_id=message.call_id))
+        if readings and checkin.job_id:
+            flagged = {key[len(sheet.KEY_PREFIX):] for key in call_state.flagged}
+            self.env["ops.job.reading"]._record(checkin.job_id, checkin, readings, flagged)
         if done:  # the side effects run once, on the finished check-in
             event.checkin_ids = [fields.Command.link(checkin.id)]
         return checkin

@@ -18,6 +18,9 @@ class ProjectProject(models.Model):
     ops_install_jobs = fields.Boolean(
         "Install jobs", help="A recall of one of this project's jobs is a callback for a year after the "
                              "install, not 30 days (ServiceTitan).")
+    ops_sheet_id = fields.Many2one(
+        "ops.sheet", "Maintenance sheet", index="btree_not_null", ondelete="set null",
+        help="The readings the Ops line asks at the close-out of this job type's jobs.")
 
 
 class ProjectTask(models.Model):
@@ -44,6 +47,35 @@ class ProjectTask(models.Model):
         "Days after the first visit", copy=False,
         help="Days from the earlier job's completion to the booking of this return visit, fixed when they "
              "are linked (the 30-day callback window is counted on it).")
+
+    ops_sheet_id = fields.Many2one(
+        "ops.sheet", "Maintenance sheet", compute="_compute_ops_sheet_id", store=True, readonly=False,
+        ondelete="set null", help="The job type's sheet unless this job names another.")
+    ops_reading_ids = fields.One2many("ops.job.reading", "task_id", "Readings")
+    ops_photo_count = fields.Integer(
+        "Photos received", copy=False, readonly=True, help="Files that reached the job through its photo links.")
+    ops_closeout_missing = fields.Char(
+        "Close-out missing", copy=False, readonly=True,
+        help="What the last close-out left open: the job is marked done once nothing is missing.")
+    ops_upload_link_ids = fields.One2many("ops.upload_link", "task_id", "Photo links")
+    ops_field_quote_ids = fields.One2many("ops.field_quote", "task_id", "Quotes from the field")
+
+    @api.depends("project_id.ops_sheet_id")
+    def _compute_ops_sheet_id(self):
+        for task in self:
+            task.ops_sheet_id = task.project_id.ops_sheet_id
+
+    def _ops_missing_readings(self):
+        """Labels of the sheet's required readings this job has no value for."""
+        self.ensure_one()
+        done = set(self.ops_reading_ids.item_id.mapped("code"))
+        return [item.name for item in self.ops_sheet_id.item_ids.sorted("sequence")
+                if item.required and item.code not in done]
+
+    def action_ops_revoke_photo_links(self):
+        """Turn off every photo link of these jobs (a lost phone, a wrong number)."""
+        self.ops_upload_link_ids.filtered(lambda link: not link.revoked).action_revoke()
+        return True
 
     @api.depends("ops_arrived_at", "date_deadline")
     def _compute_ops_on_time(self):

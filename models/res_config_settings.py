@@ -25,6 +25,21 @@ class ResConfigSettings(models.TransientModel):
     ops_coach_twilio_auth_token = fields.Char(
         "Twilio auth token", config_parameter="ops_coach.twilio_auth_token",
         help="Twilio signs every webhook with it (X-Twilio-Signature).")
+    ops_coach_twilio_account_sid = fields.Char(
+        "Twilio account SID", config_parameter="ops_coach.twilio_account_sid",
+        help="With the auth token and a sender, photo links are texted through Twilio's Messaging API.")
+    ops_coach_twilio_sms_from = fields.Char(
+        "Text from", config_parameter="ops_coach.twilio_sms_from",
+        help="A Twilio number in E.164, or a Messaging Service SID (MG…). US numbers need A2P 10DLC registration.")
+    ops_coach_photo_link_odoo_sms = fields.Boolean(
+        "Text with Odoo's SMS app", config_parameter="ops_coach.photo_link_odoo_sms",
+        help="Without Twilio: send photo links through Odoo's SMS app (IAP credits, or the Twilio provider of "
+             "recent 18.0 builds). Off: they are emailed.")
+    ops_coach_photo_link_hours = fields.Integer(
+        "Photo link lasts (hours)", config_parameter="ops_coach.photo_link_hours", default=24)
+    ops_coach_photo_link_max_files = fields.Integer(
+        "Files per photo link", config_parameter="ops_coach.photo_link_max_files", default=20)
+    ops_coach_photo_max_mb = fields.Integer("Largest file (MB)", config_parameter="ops_coach.photo_max_mb", default=15)
     ops_coach_twilio_voice = fields.Char(
         "Twilio voice", config_parameter="ops_coach.twilio_voice",
         help="The <Say> voice, e.g. Polly.Joanna; empty: Twilio's default.")
