@@ -146,7 +146,19 @@ class OpsLineTwilio(models.AbstractModel):
             self._twilio_save(event, message, profile, call_state, flows_by_code, done=turn.done)
         if turn.done:
             state["stage"] = "done"
+            turn = self._twilio_photo_link(event, profile, call_state, turn)
         return self._twilio_say_turn(profile, call_state, turn)
+
+    @api.model
+    def _twilio_photo_link(self, event, profile, call_state, turn):
+        """A scripted close-out without photos texts the photo link by itself
+        (there is no agent to call send_photo_link); sent as a side effect."""
+        job_id = call_state.answers.get("job_id")
+        if call_state.flow.call_type != "job_closeout" or not job_id or call_state.answers.get("photos_uploaded"):
+            return turn
+        self.env["ops.upload_link"]._request(self.env["project.task"].browse(job_id), profile.employee_id, event)
+        return engine.Turn(turn.kind, f"I'm sending you this job's photo link now. {turn.prompt}".strip(),
+                           turn.step, turn.done)
 
     @api.model
     def _twilio_flows(self, state):

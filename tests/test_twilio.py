@@ -165,3 +165,39 @@ class TestTwilioScriptedLine(VapiCase):
             "X-Twilio-Signature": self.validator.compute_signature(url, form)})
         self.assertEqual(response.status_code, 400)
         self.assertRecordValues(self.last_event(), [{"provider": "twilio", "outcome": "rejected", "http_status": 400}])
+
+    # the maintenance sheet, asked right after the job is named
+
+    @freeze_time(LATER)
+    def test_the_sheet_is_asked_after_the_job_and_an_out_of_range_reading_is_flagged(self):
+        job = self.env.ref("ops_coach.demo_job_hvac_rivera")
+        said = self.walk([{"Digits": "2"}, {"SpeechResult": str(job.id)}, {"SpeechResult": "20"},
+                          {"SpeechResult": "20"}, {"SpeechResult": "310"}, {"SpeechResult": "pretty dirty"},
+                          {"Digits": "45"}, {"SpeechResult": "yes it works"}], call_sid="CA0900")
+        self.assertIn("Suction pressure in psi?", said[2])
+        self.assertIn("Sorry, that answer 20 is outside the expected 55 to 150. Suction pressure in psi?", said[3])
+        self.assertIn("Discharge pressure in psi?", said[4])
+        self.assertIn("Filter: clean, dirty or replaced?", said[5])
+        self.assertIn("Capacitor reading in microfarads?", said[6])
+        self.assertIn("Thermostat working?", said[7])
+        self.assertIn("Diagnosis completed?", said[8])
+        readings = {r.item_id.code: (r.value, r.out_of_range) for r in job.ops_reading_ids}
+        self.assertEqual(readings, {"suction_psi": ("20 psi", True), "discharge_psi": ("310 psi", False),
+                                    "filter_condition": ("dirty", False), "capacitor_uf": ("45 µF", False),
+                                    "thermostat_ok": ("yes", False)})
+        self.assertEqual(job.ops_reading_ids.checkin_id, self.twilio_checkin("CA0900"))
+
+    @freeze_time(LATER)
+    def test_a_scripted_closeout_without_photos_sends_the_photo_link_itself(self):
+        self.emp_tech.work_email = "tech.t@example.com"  # no text route here: the link is emailed
+        job = self.env.ref("ops_coach.demo_job_hvac_rivera")
+        said = self.walk([{"Digits": "2"}, {"SpeechResult": str(job.id)}, {"SpeechResult": "72"},
+                          {"SpeechResult": "310"}, {"SpeechResult": "clean"}, {"Digits": "45"}]
+                         + [{"SpeechResult": word} for word in ("yes", "yes", "no", "yes", "yes", "no", "no")],
+                         call_sid="CA0901")
+        self.assertIn("I'm sending you this job's photo link now.", said[-1])
+        self.assertIn("<Hangup", said[-1])
+        link = job.ops_upload_link_ids
+        self.assertRecordValues(link, [{"employee_id": self.emp_tech.id, "state": "sent", "channel": "email"}])
+        self.assertEqual(self.twilio_checkin("CA0901").missed_steps, "photos uploaded")
+

@@ -2,9 +2,12 @@
 the Apps screen of a running server (a request, as an admin does it), quotes
 sent and confirmed, then the daily KPI cron."""
 
+import ast
 import datetime
+import json
 
 import pytest
+from odoo_server import tech_number, vapi_call
 
 QUOTES = [300.0, 420.0, 180.0, 650.0, 250.0, 999.0]  # the last one is sent but never confirmed
 
@@ -52,6 +55,40 @@ def test_sales_installed_later_gives_close_rate_and_ticket_average(server, selle
     confirmed = QUOTES[:-1]
     [ticket] = [row for name, row in values.items() if name != "Close rate (tech)"]
     assert ticket["value"] == pytest.approx(sum(confirmed) / len(confirmed))
+
+
+def test_a_close_out_proposal_becomes_a_draft_quote_linked_to_the_job(server):
+    """Runs after Sales is installed by the first test: the create_quote tool
+    over the Vapi webhook, as an agent calls it."""
+    [employee] = server.call("hr.employee", "search", [("name", "=", "Line Tech 1")])
+    customer = server.call("res.partner", "create", {"name": "Dana Homeowner"})
+    surge = server.call("product.product", "create", {"name": "Surge protector", "default_code": "SP-100",
+                                                      "type": "service", "list_price": 189.0})
+    job = server.call("project.task", "create", {"name": "No cooling Dana", "partner_id": customer,
+                                                 "project_id": server.call("project.project", "create",
+                                                                           {"name": "Service calls"})})
+    message = vapi_call("quote-1", tech_number(1))["get_tech_checkin_context"]
+    message["message"]["toolCallList"] = [{"id": "quote-tool-1", "type": "function", "function": {
+        "name": "create_quote", "arguments": {"job_ref": str(job),
+                                              "items": ["a surge protector and a new blower motor"]}}}]
+    reply = server.post_vapi(json.dumps(message).encode()).json()
+    assert "To be priced: a new blower motor" in reply["results"][0]["result"]
+
+    [quote] = server.search_read("ops.field_quote", [("task_id", "=", job)], ["order_id", "order_name", "state"])
+    assert quote["state"] == "created"
+    [order] = server.search_read("sale.order", [("id", "=", quote["order_id"])],
+                                 ["state", "partner_id", "origin", "tag_ids", "name"])
+    assert (order["state"], order["partner_id"][0], order["name"]) == ("draft", customer, quote["order_name"])
+    assert order["origin"] == "No cooling Dana"
+    lines = server.search_read("sale.order.line", [("order_id", "=", order["id"])],
+                               ["product_id", "name", "price_unit", "product_uom_qty"])
+    assert [line["product_id"][0] for line in lines][0] == surge and lines[0]["price_unit"] == 189.0
+    assert lines[1]["name"] == "To be priced: a new blower motor" and lines[1]["price_unit"] == 0.0
+    [field_filter] = server.search_read("ir.filters", [("name", "=", "Quotes from the field")], ["domain"])
+    domain = ast.literal_eval(field_filter["domain"])
+    assert server.call("sale.order", "search", domain) == [order["id"]]
+    notes = server.search_read("mail.message", [("model", "=", "project.task"), ("res_id", "=", job)], ["body"])
+    assert any(order["name"] in note["body"] for note in notes)
 
 
 def profile(server, name, role_xmlid):
