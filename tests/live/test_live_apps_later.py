@@ -60,7 +60,6 @@ def test_sales_installed_later_gives_close_rate_and_ticket_average(server, selle
 def test_a_close_out_proposal_becomes_a_draft_quote_linked_to_the_job(server):
     """Runs after Sales is installed by the first test: the create_quote tool
     over the Vapi webhook, as an agent calls it."""
-    [employee] = server.call("hr.employee", "search", [("name", "=", "Line Tech 1")])
     customer = server.call("res.partner", "create", {"name": "Dana Homeowner"})
     surge = server.call("product.product", "create", {"name": "Surge protector", "default_code": "SP-100",
                                                       "type": "service", "list_price": 189.0})
