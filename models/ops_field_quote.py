@@ -94,7 +94,9 @@ class OpsFieldQuote(models.Model):
         user = self.employee_id.user_id
         salesperson = user if user and user.has_group("sales_team.group_sale_salesman") else self.env["res.users"]
         order = self.env["sale.order"].sudo().create({
-            "partner_id": task.partner_id.id, "company_id": task.company_id.id,
+            # a project may be shared between companies: its jobs then have none of their own
+            "partner_id": task.partner_id.id,
+            "company_id": (task.company_id or self.employee_id.company_id or self.env.company).id,
             "origin": f"{task.display_name} ({self.tier})" if self.tier else task.display_name,
             "user_id": salesperson.id, "tag_ids": [fields.Command.link(self._field_tag().id)],
             "order_line": order_lines,
