@@ -52,9 +52,10 @@ class OpsCoachPhotos(http.Controller):
                                                headers=PRIVATE_HEADERS)
         if not hasattr(ufile, "read"):
             return request.make_json_response({"error": "No file was sent."}, status=400, headers=PRIVATE_HEADERS)
-        raw = ufile.read(link._limits()["max_bytes"] + 1)
+        max_bytes = link._limits()["max_bytes"]
+        raw = ufile.read(max_bytes + 1)
         mimetype = guess_mimetype(raw) if raw else ""
-        problem = upload.file_problem(mimetype, len(raw), link._limits()["max_bytes"])
+        problem = upload.file_problem(mimetype, len(raw), max_bytes)
         if problem:
             return request.make_json_response({"error": problem}, status=400, headers=PRIVATE_HEADERS)
         name = (ufile.filename or "photo").rsplit("/", 1)[-1][:100] or "photo"

@@ -23,6 +23,8 @@ class OpsCall(models.Model):
     employee_id = fields.Many2one("hr.employee", readonly=True, help="Who is calling, once known.")
     script_state = fields.Text(
         readonly=True, help="A scripted call between turns (Twilio): the flow, the answers so far, the stage.")
+    reasked_readings = fields.Char(
+        readonly=True, help="Readings sent back once as out of range in this call (job:code): kept when said again.")
 
     _sql_constraints = [
         ("provider_call_uniq", "unique(provider, provider_call_id)", "One row per provider call."),

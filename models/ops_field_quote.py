@@ -74,10 +74,18 @@ class OpsFieldQuote(models.Model):
         """The side effect: a draft quotation per row, or a note on the job
         when Sales is not installed or the job has no customer."""
         for quote in self.filtered(lambda q: q.state == "pending"):
-            if "sale.order" in self.env and quote.task_id.partner_id:
-                quote._make_order()
-            else:
+            if quote._why_no_order():
                 quote._note_on_job()
+            else:
+                quote._make_order()
+
+    def _why_no_order(self):
+        """Why this proposal cannot become a quotation (said and noted), or ''."""
+        if "sale.order" not in self.env:
+            return self.env._("Sales is not set up here")
+        if not self.task_id.partner_id:
+            return self.env._("the job has no customer")
+        return ""
 
     def _make_order(self):
         task = self.task_id
@@ -110,8 +118,7 @@ class OpsFieldQuote(models.Model):
                           author_id=self.env.ref("base.partner_root").id, subtype_xmlid="mail.mt_note")
 
     def _note_on_job(self):
-        why = self.env._("Sales is not installed") if "sale.order" not in self.env else \
-            self.env._("the job has no customer")
+        why = self._why_no_order()
         self.task_id.message_post(
             body=self.env._("Proposed by %(tech)s at close-out%(tier)s (no quotation: %(why)s): %(items)s.",
                             tech=self.employee_id.name, tier=f" ({self.tier})" if self.tier else "", why=why,

@@ -91,11 +91,16 @@ class OpsLine(models.AbstractModel):
 
     # ----------------------------------------------------------- assistant
     @api.model
+    def _public_base(self):
+        """The address the outside world reaches this Odoo at (no trailing slash)."""
+        params = self.env["ir.config_parameter"].sudo()
+        return (params.get_param("ops_coach.public_url") or params.get_param("web.base.url") or "").rstrip("/")
+
+    @api.model
     def _server(self):
         """Where Vapi sends tool calls: this controller, with the shared secret."""
         params = self.env["ir.config_parameter"].sudo()
-        base = params.get_param("ops_coach.public_url") or params.get_param("web.base.url")
-        server = {"url": base.rstrip("/") + "/ops_coach/vapi", "timeoutSeconds": 20}
+        server = {"url": self._public_base() + "/ops_coach/vapi", "timeoutSeconds": 20}
         credential = params.get_param("ops_coach.vapi_credential_id")
         if credential:
             server["credentialId"] = credential

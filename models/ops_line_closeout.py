@@ -1,8 +1,8 @@
-from odoo import api, fields, models
+from odoo import api, models
+from odoo.exceptions import UserError
 
 from ..coach import closeout, sheet
 from ..coach.checkin_values import InvalidValue
-from ..coach.upload import mask_number
 
 
 class ReadingsToConfirm(InvalidValue):
@@ -59,15 +59,16 @@ class OpsLineCloseout(models.AbstractModel):
         job = self._find_job(profile, arguments.get("job_ref"))
         Link = self.env["ops.upload_link"]
         link = Link._request(job, profile.employee_id, event)
-        route, number = Link._route(), link._number(message.caller_number)
+        try:
+            channel, recipient = link._destination()
+        except UserError:
+            raise InvalidValue("there is no mobile number or email on file to send the link to: "
+                               "ask the office to add one") from None
         hours = Link._limits()["hours"]
-        if route in ("twilio", "sms") and number:
-            return (f"Texting the photo link for {job.name} to the number ending {mask_number(number)[1:]} now; "
-                    f"it works for {hours} hours.")
-        if profile.employee_id.work_email or profile.employee_id.user_id.email:
+        if channel == "email":
             return f"Emailing the photo link for {job.name} now; it works for {hours} hours."
-        raise InvalidValue("there is no mobile number or email on file to send the link to: "
-                           "ask the office to add one")
+        return (f"Texting the photo link for {job.name} to the number ending {recipient[-4:]} now; "
+                f"it works for {hours} hours.")
 
     # ----------------------------------------------------------------- quote
     def _tool_create_quote(self, profile, event, message, arguments):
@@ -76,42 +77,11 @@ class OpsLineCloseout(models.AbstractModel):
         quotes = self.env["ops.field_quote"]._record(job, profile.employee_id, event, closeout.by_tier(items))
         lines = [line for quote in quotes for line in quote._lines()]
         to_price = sorted({line["said"] or line["text"] for line in lines if not line["product_id"]})
-        if "sale.order" not in self.env:
-            return f"Sales is not set up here, so I noted the proposal on {job.name} for the office."
-        if not job.partner_id:
-            return f"{job.name} has no customer, so I noted the proposal on the job for the office."
+        why = quotes[:1]._why_no_order()
+        if why:
+            return f"{why[:1].upper()}{why[1:]}, so I noted the proposal on {job.name} for the office."
         count = f"{len(quotes)} draft quotes (" + ", ".join(quotes.mapped("tier")) + ")" if len(quotes) > 1 \
             else "A draft quote"
         return f"{count} for {job.name} go to the office." + (
             f" To be priced: {', '.join(to_price)}." if to_price else " Every item matched a product.")
 
-
-class OpsCallReadings(models.Model):
-    _inherit = "ops.call"
-
-    reasked_readings = fields.Char(
-        readonly=True, help="Readings sent back once as out of range in this call (job:code): kept when said again.")
-
-
-class OpsJobReadingRecord(models.Model):
-    _inherit = "ops.job.reading"
-
-    @api.model
-    def _record(self, job, checkin, values, flagged=()):
-        """Write a close-out's readings on the job (a later close-out's value wins)."""
-        if not values:
-            return self.browse()
-        items = {item.code: item for item in job.ops_sheet_id.item_ids}
-        existing = {reading.item_id.code: reading for reading in job.ops_reading_ids}
-        written = self.browse()
-        for code, value in values.items():
-            reading = items[code]._to_reading()
-            row = {"task_id": job.id, "item_id": items[code].id, "checkin_id": checkin.id,
-                   "value": reading.spoken(value), "out_of_range": code in flagged,
-                   "value_number": value if isinstance(value, float) else 0.0}
-            if code in existing:
-                existing[code].write(row)
-                written |= existing[code]
-            else:
-                written |= self.create(row)
-        return written

@@ -99,3 +99,23 @@ class OpsJobReading(models.Model):
     def _compute_display_name(self):
         for reading in self:
             reading.display_name = f"{reading.item_id.name}: {reading.value}"
+
+    @api.model
+    def _record(self, job, checkin, values, flagged=()):
+        """Write a close-out's readings on the job (a later close-out's value wins)."""
+        if not values:
+            return self.browse()
+        items = {item.code: item for item in job.ops_sheet_id.item_ids}
+        existing = {reading.item_id.code: reading for reading in job.ops_reading_ids}
+        written = self.browse()
+        for code, value in values.items():
+            reading = items[code]._to_reading()
+            row = {"task_id": job.id, "item_id": items[code].id, "checkin_id": checkin.id,
+                   "value": reading.spoken(value), "out_of_range": code in flagged,
+                   "value_number": value if isinstance(value, float) else 0.0}
+            if code in existing:
+                existing[code].write(row)
+                written |= existing[code]
+            else:
+                written |= self.create(row)
+        return written

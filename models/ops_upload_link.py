@@ -79,43 +79,45 @@ class OpsUploadLink(models.Model):
     # ---------------------------------------------------------------- send
     def _send(self):
         """Send each link not sent yet: a fresh token, then the text or email."""
+        base = self.env["ops.line"]._public_base()
         for link in self.filtered(lambda link: link.state != "sent" and not link.revoked):
+            channel, recipient = link._destination()
             token = upload.new_token()
             link.sudo().token_hash = upload.token_hash(token)
-            base = self._param("public_url") or self._param_base_url()
-            url = f"{base.rstrip('/')}/ops_coach/photos/{token}"
+            url = f"{base}/ops_coach/photos/{token}"
             body = upload.sms_body(link.task_id.display_name[:40], url, self._limits()["hours"])
-            channel, to = link._deliver(body, url)
-            link.write({"channel": channel, "sent_to": to, "sent_at": fields.Datetime.now(), "state": "sent"})
+            if channel == "email":
+                link._send_email(recipient, body, url)
+            else:
+                (link._send_twilio if channel == "twilio" else link._send_odoo_sms)(recipient, body)
+            shown = upload.mask_number(recipient) if channel != "email" else recipient
+            link.write({"channel": channel, "sent_to": shown, "sent_at": fields.Datetime.now(), "state": "sent"})
             link.task_id.message_post(
                 body=self.env._("Photo link for %(tech)s sent by %(channel)s to %(to)s, expires %(when)s.",
-                                tech=link.employee_id.name, channel=dict(CHANNELS)[channel], to=to,
+                                tech=link.employee_id.name, channel=dict(CHANNELS)[channel], to=shown,
                                 when=fields.Datetime.to_string(link.expires_at)),
                 author_id=self.env.ref("base.partner_root").id, subtype_xmlid="mail.mt_note")
 
-    @api.model
-    def _param_base_url(self):
-        return self.env["ir.config_parameter"].sudo().get_param("web.base.url") or ""
-
-    def _deliver(self, body, url):
-        """``(channel, masked recipient)``; raises when nothing could be sent,
-        so the journal retries."""
+    def _destination(self):
+        """``(channel, number or email)`` the link goes to: a text when a text
+        route and a mobile number exist, else the technician's email. Raises
+        when there is nowhere to send it (the tool says so; a retry waits)."""
         self.ensure_one()
         route = self._route()
-        caller_number = self.event_id.caller_number
-        number = self._number(caller_number)
+        number = self._number(self.event_id.caller_number)
         if route in ("twilio", "sms") and number:
-            (self._send_twilio if route == "twilio" else self._send_odoo_sms)(number, body)
-            return route, upload.mask_number(number)
+            return route, number
         email = self.employee_id.work_email or self.employee_id.user_id.email
         if not email:
             raise UserError(self.env._("%(tech)s has no mobile number or email for the photo link.",
                                        tech=self.employee_id.name))
+        return "email", email
+
+    def _send_email(self, email, body, url):
         self.env["mail.mail"].sudo().create({
             "email_to": email, "subject": self.env._("Photos for %(job)s", job=self.task_id.display_name),
             "body_html": f"<p>{body[:body.index(url)]}<a href=\"{url}\">{url}</a></p>", "auto_delete": True,
         })
-        return "email", email
 
     def _send_twilio(self, number, body):
         url, form, headers = upload.twilio_message(
