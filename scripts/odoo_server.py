@@ -162,6 +162,12 @@ with registry.cursor() as cr:
         return (session or requests).post(f"{self.url}/ops_coach/vapi", data=payload_bytes, timeout=60, headers={
             "Content-Type": "application/json", "X-Vapi-Secret": secret})
 
+    def sql(self, statement):
+        """One SQL statement on the test database, for what no RPC may write
+        (the log columns such as create_date)."""
+        subprocess.run(["psql", "-U", "postgres", "-h", PGHOST, "-d", self.db, "-qc", statement], check=True,
+                       capture_output=True)
+
     def search_read(self, model, domain, fields):
         """Read as the admin over XML-RPC (what a user sees)."""
         return self.call(model, "search_read", domain, fields=fields)

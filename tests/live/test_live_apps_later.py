@@ -43,6 +43,9 @@ def test_sales_installed_later_gives_close_rate_and_ticket_average(server, selle
         "partner_id": customer, "user_id": user,
         "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": price})]})
         for price in QUOTES]
+    # close rate is dated by creation: create_date comes from PostgreSQL's clock, the KPI cron's periods
+    # from the server's; they agree in production, not under faketime (which moves only the server's)
+    server.sql(f"UPDATE sale_order SET create_date = date_order WHERE id IN ({', '.join(map(str, orders))})")
     server.call("sale.order", "action_quotation_sent", orders)
     server.call("sale.order", "action_confirm", orders[:-1])
 
