@@ -1,6 +1,7 @@
 import json
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..coach import flow as engine
 from ..coach import prompt, sheet, twilio
@@ -156,7 +157,13 @@ class OpsLineTwilio(models.AbstractModel):
         job_id = call_state.answers.get("job_id")
         if call_state.flow.call_type != "job_closeout" or not job_id or call_state.answers.get("photos_uploaded"):
             return turn
-        self.env["ops.upload_link"]._request(self.env["project.task"].browse(job_id), profile.employee_id, event)
+        try:
+            with self.env.cr.savepoint():
+                link = self.env["ops.upload_link"]._request(self.env["project.task"].browse(job_id),
+                                                            profile.employee_id, event)
+                link._destination()
+        except UserError:  # no mobile number or email: nothing to send, the missing photos stay flagged
+            return turn
         return engine.Turn(turn.kind, f"I'm sending you this job's photo link now. {turn.prompt}".strip(),
                            turn.step, turn.done)
 

@@ -201,3 +201,16 @@ class TestTwilioScriptedLine(VapiCase):
         self.assertRecordValues(link, [{"employee_id": self.emp_tech.id, "state": "sent", "channel": "email"}])
         self.assertEqual(self.twilio_checkin("CA0901").missed_steps, "photos uploaded")
 
+    @freeze_time(LATER)
+    def test_a_scripted_closeout_with_nowhere_to_send_the_link_sends_none(self):
+        self.emp_tech.write({"work_email": False, "mobile_phone": False})
+        self.user_tech.email = False
+        job = self.env.ref("ops_coach.demo_job_hvac_rivera")
+        said = self.walk([{"Digits": "2"}, {"SpeechResult": str(job.id)}, {"SpeechResult": "72"},
+                          {"SpeechResult": "310"}, {"SpeechResult": "clean"}, {"Digits": "45"}]
+                         + [{"SpeechResult": word} for word in ("yes", "yes", "no", "yes", "yes", "no", "no")],
+                         call_sid="CA0902")
+        self.assertNotIn("photo link", said[-1])
+        self.assertFalse(job.ops_upload_link_ids)
+        self.assertEqual(self.twilio_checkin("CA0902").missed_steps, "photos uploaded")
+        self.assertEqual(self.last_event().effects_state, "done", "no send left failing for the retry cron")
