@@ -12,3 +12,10 @@ def period_start(day, period):
     if period == "monthly":
         return day.replace(day=1)
     raise ValueError(f"unknown period {period!r}")
+
+
+def last_full_workweek(today):
+    """Monday of the latest Monday-to-Friday week that is over on ``today``:
+    this week's on a Saturday or Sunday, last week's on a workday."""
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    return this_monday if today.weekday() >= 5 else this_monday - datetime.timedelta(days=7)

@@ -4,9 +4,10 @@ import random
 from odoo import api, fields, models
 
 from ..coach import kpi_compute
-from ..coach.periods import period_start
+from ..coach.periods import last_full_workweek, period_start
 
 DEMO_DAYS = 30
+DEMO_EVENING_HOUR = 18  # the anchor Friday's local hour the demo's rules run at
 JOB_WEEKS = 13  # the jobs behind the computed KPIs: the last 13 full work weeks
 JOBS_PER_WEEK = 8
 # the two stories a newcomer should find in the demo
@@ -39,9 +40,17 @@ class OpsCoachDemo(models.AbstractModel):
 
     @api.model
     def _generate(self):
+        """The demo replays the last full work week (Monday to Friday) and the
+        month before it, with the line's clock set to that Friday's evening,
+        so an install on any weekday tells the same story."""
+        monday = last_full_workweek(fields.Date.context_today(self))
+        friday = monday + datetime.timedelta(days=4)
+        demo = self.with_context(ops_now=self._local(friday, DEMO_EVENING_HOUR))
+        demo._replay(friday)
+
+    def _replay(self, today):
         rng = random.Random(18)  # the same demo on every install
         profiles = self.env["ops.tech_profile"].search([("company_id", "=", self.env.company.id)])
-        today = fields.Date.context_today(self)
         workdays = [today - datetime.timedelta(days=n) for n in range(DEMO_DAYS, -1, -1)]
         workdays = [day for day in workdays if day.weekday() < 5]
         for profile in profiles.filtered(lambda p: not p.goal_progress):
@@ -54,8 +63,9 @@ class OpsCoachDemo(models.AbstractModel):
         # the rules, not a script, decide which alerts the demo shows
         self.env["ops.escalation_rule"]._cron_daily()
         self._demo_acknowledge()
-        self.env["ops.weekly_summary"]._cron_weekly()
-        for days_ago in range(7, 0, -1):
+        monday = today - datetime.timedelta(days=today.weekday())
+        self.env["ops.weekly_summary"]._cron_weekly(monday)
+        for days_ago in range(13, -1, -1):  # this week and the one before, for the trends
             self.env["ops.system_kpi"]._cron_compute(today - datetime.timedelta(days=days_ago))
 
     def _demo_checkins(self, rng, profiles, workdays, today):
@@ -64,9 +74,9 @@ class OpsCoachDemo(models.AbstractModel):
         project = self.env.ref("ops_coach.demo_project_jobs")
         low_energy = self.env.ref(LOW_ENERGY_TECH)
         quiet_until = today - datetime.timedelta(days=7)
-        history, last_week = [], []
+        history, last_week = [], {}
         for day in workdays:
-            vals_list = history if day < quiet_until else last_week
+            vals_list = history if day < quiet_until else last_week.setdefault(day, [])
             recent = day >= workdays[-3]
             for profile in profiles:
                 roles = profile.role_ids
@@ -78,7 +88,10 @@ class OpsCoachDemo(models.AbstractModel):
                     vals_list += self._demo_office_day(rng, profile, day)
         Checkin = self.env["ops.checkin"]
         history = [dict(vals, effects_done=True) for vals in history]  # loaded quietly: no rules
-        return Checkin.create(history) | Checkin.create(last_week)
+        checkins = Checkin.create(history)
+        for day, vals_list in last_week.items():  # each day's alerts raised that evening
+            checkins |= Checkin.with_context(ops_now=self._local(day, DEMO_EVENING_HOUR)).create(vals_list)
+        return checkins
 
     def _at(self, day, hour, minute):
         # demo times are written in UTC; the demo people work in America/Chicago (UTC-5/-6)
@@ -143,7 +156,7 @@ class OpsCoachDemo(models.AbstractModel):
         computed first-time fix falls."""
         project = self.env.ref("ops_coach.demo_project_jobs")
         maya = self.env.ref(DECLINING_KPI_TECH)
-        last_monday = period_start(today, "weekly") - datetime.timedelta(days=7)
+        last_monday = period_start(today, "weekly")  # the anchor week
         field = profiles.filtered(lambda p: "field" in p.role_ids.mapped("level") and p.employee_id.user_id)
         Task = self.env["project.task"].with_context(tracking_disable=True, mail_create_nolog=True)
         jobs, returns = [], []

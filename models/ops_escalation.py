@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..coach import rules as rule_logic
 from .ops_escalation_rule import PRIORITIES
-from .ops_tools import schedule_todos
+from .ops_tools import line_now, schedule_todos
 
 LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
 MAX_LEVEL = 3
@@ -81,7 +81,7 @@ class OpsEscalation(models.Model):
         closed = {pair(r, e): last for r, e, last in self._read_group(
             scope + [("state", "in", ("resolved", "dismissed"))], ["rule_id", "employee_id"],
             ["resolved_date:max"])}
-        now = fields.Datetime.now()
+        now = line_now(self.env)
         to_create = {}
         for candidate in candidates:
             key = pair(candidate["rule"], candidate["employee"])
@@ -111,7 +111,7 @@ class OpsEscalation(models.Model):
             "reason": candidate["reason"], "priority": rule.priority,
             "checkin_ids": [fields.Command.set(candidate.get("checkins", self.env["ops.checkin"]).ids)],
             "kpi_value_ids": [fields.Command.set(candidate.get("kpi_values", self.env["ops.kpi.value"]).ids)],
-            "ack_deadline": now + datetime.timedelta(hours=rule.ack_deadline_hours or 24),
+            "raised_date": now, "ack_deadline": now + datetime.timedelta(hours=rule.ack_deadline_hours or 24),
         }
 
     def _add_evidence(self, candidate):
@@ -151,12 +151,12 @@ class OpsEscalation(models.Model):
     @api.model
     def _cron_reescalate(self):
         """Alerts nobody acknowledged in time go one level up, once per level."""
-        overdue = self.search([("state", "=", "new"), ("ack_deadline", "<", fields.Datetime.now()),
+        now = line_now(self.env)
+        overdue = self.search([("state", "=", "new"), ("ack_deadline", "<", now),
                                ("level", "<", MAX_LEVEL)])
         # batches are taken before any write, so an alert climbs one level per run
         batches = {level: overdue.filtered(lambda a, lv=level: a.level == lv - 1)
                    for level in range(2, MAX_LEVEL + 1)}
-        now = fields.Datetime.now()
         for level, batch in batches.items():
             for alert in batch:
                 alert.write({"level": level, "ack_deadline": now + datetime.timedelta(
@@ -177,7 +177,7 @@ class OpsEscalation(models.Model):
         self.write({
             "state": "acknowledged",
             "acknowledged_by_id": self.env.user.id,
-            "acknowledged_date": fields.Datetime.now(),
+            "acknowledged_date": line_now(self.env),
         })
 
     def action_resolve(self):
@@ -189,14 +189,14 @@ class OpsEscalation(models.Model):
         self.write({
             "state": "resolved",
             "resolved_by_id": self.env.user.id,
-            "resolved_date": fields.Datetime.now(),
+            "resolved_date": line_now(self.env),
         })
         self.activity_ids.action_done()
 
     def action_dismiss(self):
         self._ensure_state(("new", "acknowledged"), "dismissed")
         self.write({"state": "dismissed", "resolved_by_id": self.env.user.id,
-                    "resolved_date": fields.Datetime.now()})
+                    "resolved_date": line_now(self.env)})
         self.activity_ids.unlink()
 
     def action_reopen(self):

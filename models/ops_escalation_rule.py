@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import rules as rule_logic
-from .ops_tools import local_now
+from .ops_tools import line_now, local_now
 
 RULE_KINDS = [
     ("low_energy_streak", "Low energy streak"),
@@ -167,7 +167,7 @@ class OpsEscalationRule(models.Model):
         return created
 
     def _today(self):
-        return fields.Date.context_today(self)
+        return fields.Date.context_today(self, line_now(self.env))
 
     def _scope_domain(self, field="employee_id"):
         return [(f"{field}.company_id", "=", self.company_id.id)] if self.company_id else []
@@ -247,7 +247,7 @@ class OpsEscalationRule(models.Model):
         """No AM check-in by the cutoff (threshold, local hour) on a workday."""
         profiles = self.env["ops.tech_profile"].search(
             [("role_ids.am_required", "=", True)] + self._scope_domain())
-        now = fields.Datetime.now()
+        now = line_now(self.env)
         due = {}
         for employee in profiles.employee_id:
             local = local_now(employee, now)

@@ -5,6 +5,7 @@ import pytz
 from odoo import api, fields, models
 
 from ..coach import kpi_compute as kc
+from .ops_tools import line_now
 
 
 class OpsKpiCompute(models.Model):
@@ -19,7 +20,7 @@ class OpsKpiCompute(models.Model):
         # the companies with people on the line; KPIs whose app is missing wait for it
         kpis = self.search([("source", "!=", "manual")]).filtered(lambda kpi: kpi._computable())
         for [company] in self.env["ops.tech_profile"].sudo()._read_group([], ["company_id"]):
-            today = datetime.datetime.now(pytz.timezone(self._company_tz(company))).date()
+            today = pytz.utc.localize(line_now(self.env)).astimezone(pytz.timezone(self._company_tz(company))).date()
             for kpi in kpis:
                 kpi._compute_values(company, today, periods)
 

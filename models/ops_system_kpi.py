@@ -3,11 +3,16 @@ import datetime
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from ..coach.kpi_compute import utc_naive
 from .ops_weekly_summary import AM_LIKE
+
+DEFAULT_MINUTES_PER_CHECKIN = 5
 
 
 class OpsSystemKpi(models.Model):
-    """The Ops line's own KPIs, per company and day (seed 000, "KPIs for the system")."""
+    """The Ops line's own KPIs (seed 000, "KPIs for the system"), per company
+    and day, as numerators and denominators: a rate over any range is a ratio
+    of sums, and a day with nothing expected adds nothing to either side."""
 
     _name = "ops.system_kpi"
     _description = "Ops line system KPIs"
@@ -16,13 +21,18 @@ class OpsSystemKpi(models.Model):
 
     date = fields.Date(required=True, index=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    checkins_expected = fields.Integer()
-    checkins_made = fields.Integer()
-    call_completion_pct = fields.Float("Daily call completion (%)", aggregator="avg")
-    kpi_values = fields.Integer("KPI values in the last 7 days")
-    kpi_adherence_pct = fields.Float("KPI adherence rate (%)", aggregator="avg")
+    checkins_expected = fields.Integer("Required calls", help="Required AM calls of people working that day.")
+    checkins_made = fields.Integer("Required calls made")
+    kpi_values = fields.Integer("KPI values", help="KPI values of periods starting that day.")
+    kpi_on_target = fields.Integer("KPI values on target")
     escalations = fields.Integer("Alerts raised")
-    escalations_per_10 = fields.Float("Alerts per 10 people", aggregator="avg")
+    people = fields.Integer("People on the line", aggregator="avg")
+    checkins = fields.Integer("Calls")
+    checkins_no_human = fields.Integer("Calls that needed no one", help="Calls no alert was raised from.")
+    minutes_reclaimed = fields.Integer(
+        "Manager minutes reclaimed", help="Calls that needed no one × minutes a manager spends on a check-in.")
+    field_headcount = fields.Integer("Field people", aggregator="avg")
+    field_departures = fields.Integer("Field departures")
 
     _sql_constraints = [("company_date_uniq", "unique(company_id, date)", "One row per company and day.")]
 
@@ -37,24 +47,56 @@ class OpsSystemKpi(models.Model):
 
     @api.model
     def _values(self, company, day, profiles):
-        # the mandatory calls: roles whose AM check-in is required
+        # the company's day, not UTC's: an alert raised at 18:00 in Chicago is that day's
+        tz = self.env["ops.kpi"]._company_tz(company)
+        start, end = utc_naive(day, tz), utc_naive(day + datetime.timedelta(days=1), tz)
+        return {
+            "company_id": company.id, "date": day, "people": len(profiles),
+            "escalations": self.env["ops.escalation"].search_count(
+                [("company_id", "=", company.id), ("raised_date", ">=", start), ("raised_date", "<", end)]),
+            **self._completion(day, profiles), **self._adherence(day, profiles),
+            **self._reclaimed(day, company), **self._retention(day, company),
+        }
+
+    @api.model
+    def _completion(self, day, profiles):
+        # the mandatory calls: roles whose AM check-in is required, on the person's workdays
         am_people = profiles.filtered(lambda p: p.role_ids.filtered("am_required")).employee_id
         workdays = self.env["ops.workdays"]._workdays(am_people, day, day)
         expected = {e for e in am_people.ids if day in workdays.get(e, ())}
         made = {e.id for e, in self.env["ops.checkin"]._read_group(
             [("employee_id", "in", list(expected)), ("checkin_date", "=", day), ("call_type", "in", AM_LIKE)],
             ["employee_id"])}
+        return {"checkins_expected": len(expected), "checkins_made": len(made)}
+
+    @api.model
+    def _adherence(self, day, profiles):
         values = self.env["ops.kpi.value"].search(
-            [("employee_id", "in", profiles.employee_id.ids), ("period_start", ">", day - datetime.timedelta(days=7)),
-             ("period_start", "<=", day)])
+            [("employee_id", "in", profiles.employee_id.ids), ("period_start", "=", day)])
         on_target = sum(1 for v in values if rule_logic.on_target(v.value, v.kpi_id.target, v.kpi_id.higher_is_better))
-        start = datetime.datetime.combine(day, datetime.time.min)
-        alerts = self.env["ops.escalation"].search_count(
-            [("company_id", "=", company.id), ("raised_date", ">=", start),
-             ("raised_date", "<", start + datetime.timedelta(days=1))])
-        return {
-            "company_id": company.id, "date": day, "checkins_expected": len(expected),
-            "checkins_made": len(made), "call_completion_pct": rule_logic.percentage(len(made), len(expected)),
-            "kpi_values": len(values), "kpi_adherence_pct": rule_logic.percentage(on_target, len(values)),
-            "escalations": alerts, "escalations_per_10": round(10.0 * alerts / len(profiles), 2) if profiles else 0,
-        }
+        return {"kpi_values": len(values), "kpi_on_target": on_target}
+
+    @api.model
+    def _reclaimed(self, day, company):
+        checkins = self.env["ops.checkin"].search([("company_id", "=", company.id), ("checkin_date", "=", day)])
+        escalated = self.env["ops.escalation"].search([("checkin_ids", "in", checkins.ids)]).checkin_ids
+        no_human = len(checkins - escalated)
+        return {"checkins": len(checkins), "checkins_no_human": no_human,
+                "minutes_reclaimed": no_human * self._minutes_per_checkin()}
+
+    @api.model
+    def _minutes_per_checkin(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("ops_coach.minutes_per_checkin")
+        return int(value) if value and value.isdigit() else DEFAULT_MINUTES_PER_CHECKIN
+
+    @api.model
+    def _retention(self, day, company):
+        """Field people employed that day, and those whose last day it was
+        (hr's departure date); archived employees count until they left."""
+        field = self.env["ops.tech_profile"].search(
+            [("company_id", "=", company.id), ("role_ids.level", "=", "field")]).employee_id
+        # the departure date is HR's field: read it, never show it
+        employed = field.sudo().with_context(active_test=False).filtered(
+            lambda e: e.active or (e.departure_date and e.departure_date >= day))
+        return {"field_headcount": len(employed),
+                "field_departures": len(employed.filtered(lambda e: e.departure_date == day))}

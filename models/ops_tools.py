@@ -35,3 +35,9 @@ def local_now(employee, now=None):
     own, else their working calendar's, else UTC."""
     tz = pytz.timezone(employee.tz or employee.resource_calendar_id.tz or "UTC")
     return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)
+
+
+def line_now(env):
+    """The line's clock: now, unless a replay sets ``ops_now`` (a naive UTC
+    datetime) in the context, as the demo does to tell its anchor week."""
+    return env.context.get("ops_now") or fields.Datetime.now()

@@ -30,6 +30,7 @@ class OpsWeeklyReport(models.Model):
     busiest_manager_id = fields.Many2one("hr.employee")
     lightest_manager_id = fields.Many2one("hr.employee")
     burnout_count = fields.Integer("People on burnout watch")
+    open_alerts = fields.Integer("Open alerts", help="Alerts new or acknowledged when the report was written.")
     report = fields.Html(sanitize=True, readonly=True)
 
     _sql_constraints = [("company_week_uniq", "unique(company_id, week_start)", "One report per company and week.")]
@@ -50,6 +51,8 @@ class OpsWeeklyReport(models.Model):
         loads, team_sizes = self._manager_load(company, week_start)
         flagged, busiest, lightest = rule_logic.load_imbalance(loads)
         failures = self._process_failures(company, week_start)
+        open_alerts = self.env["ops.escalation"].search_count(
+            [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))])
         this_week = [row["now"] for row in drift.values() if row["now"] is not None]
         before = [row["before"] for row in drift.values() if row["before"] is not None]
         drifting = [name for name, row in drift.items() if row["now"] is not None and row["before"] is not None
@@ -61,8 +64,8 @@ class OpsWeeklyReport(models.Model):
             "drifting_departments": len(drifting), "load_imbalance": flagged,
             "busiest_manager_id": busiest.id if flagged else False,
             "lightest_manager_id": lightest.id if flagged else False,
-            "burnout_count": len(summaries.filtered("burnout_flag")),
-            "report": self._html(drift, drifting, loads, team_sizes, flagged, failures, summaries),
+            "burnout_count": len(summaries.filtered("burnout_flag")), "open_alerts": open_alerts,
+            "report": self._html(drift, drifting, loads, team_sizes, flagged, failures, summaries, open_alerts),
         }
 
     @api.model
@@ -92,14 +95,15 @@ class OpsWeeklyReport(models.Model):
 
     @api.model
     def _manager_load(self, company, week_start):
+        """Alerts of the week per person who manages someone on the line (Odoo's
+        other managers are not the line's), and the size of that team."""
+        teams = dict(self.env["ops.tech_profile"]._read_group(
+            [("company_id", "=", company.id), ("manager_id", "!=", False)], ["manager_id"], ["__count"]))
         week_end = week_start + datetime.timedelta(days=7)
         alerts = dict(self.env["ops.escalation"]._read_group(
             [("company_id", "=", company.id), ("raised_date", ">=", week_start), ("raised_date", "<", week_end),
-             ("manager_id", "!=", False)], ["manager_id"], ["__count"]))
-        teams = dict(self.env["hr.employee"].sudo()._read_group(
-            [("company_id", "=", company.id), ("parent_id", "!=", False)], ["parent_id"], ["__count"]))
-        managers = set(alerts) | {m for m in teams if teams[m] >= 2}
-        return {m: alerts.get(m, 0) for m in managers}, teams
+             ("manager_id", "in", [m.id for m in teams])], ["manager_id"], ["__count"]))
+        return {m: alerts.get(m, 0) for m in teams}, teams
 
     @api.model
     def _process_failures(self, company, week_start):
@@ -122,7 +126,7 @@ class OpsWeeklyReport(models.Model):
         return counts.most_common()
 
     @api.model
-    def _html(self, drift, drifting, loads, team_sizes, flagged, failures, summaries):
+    def _html(self, drift, drifting, loads, team_sizes, flagged, failures, summaries, open_alerts):
         rows = Markup("").join(
             Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % (
                 name, "–" if row["now"] is None else f"{row['now']:.0f}%",
@@ -136,11 +140,11 @@ class OpsWeeklyReport(models.Model):
                        "<th>KPI adherence this week</th><th>Previous weeks</th></tr>%s</table>%s"
                        "<h3>Manager load</h3><table class='table table-sm'><tr><th>Manager</th><th>Alerts</th>"
                        "<th>Team</th></tr>%s</table>%s<h3>Process failures</h3><ul>%s</ul>"
-                       "<p>%s on burnout watch.</p>") % (
+                       "<p>%s on burnout watch; %s alerts open.</p>") % (
             rows, Markup("<p><b>Drifting: %s</b></p>") % ", ".join(drifting) if drifting else "",
             load_rows, Markup("<p><b>Load imbalance: the busiest manager carries twice the lightest.</b></p>")
             if flagged else "", failure_items or Markup("<li>None</li>"),
-            len(summaries.filtered("burnout_flag"))))
+            len(summaries.filtered("burnout_flag")), open_alerts))
 
     def _flag_director(self):
         Rule = self.env["ops.escalation_rule"]

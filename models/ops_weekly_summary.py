@@ -3,6 +3,7 @@ import datetime
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from ..coach.periods import last_full_workweek
 from .ops_tools import schedule_todos
 
 AM_LIKE = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
@@ -18,11 +19,6 @@ INSERT_COLUMNS = {
     "manager_flagged": "bool", "summary": "text", "create_uid": "int4", "write_uid": "int4",
     "create_date": "timestamp", "write_date": "timestamp",
 }
-
-
-def last_week_start(today):
-    """Monday of the ISO week before the one holding ``today``."""
-    return today - datetime.timedelta(days=today.weekday() + 7)
 
 
 class OpsWeeklySummary(models.Model):
@@ -67,8 +63,8 @@ class OpsWeeklySummary(models.Model):
 
     @api.model
     def _cron_weekly(self, week_start=None):
-        """Write last week's summaries (again, if re-run) and the company report."""
-        week_start = week_start or last_week_start(fields.Date.context_today(self))
+        """Write the summaries of the work week just ended (again, if re-run) and the company report."""
+        week_start = week_start or last_full_workweek(fields.Date.context_today(self))
         # thousands of records: no "created" note, no follower, no tracking per summary
         summary_model = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True,
                                           tracking_disable=True)

@@ -357,13 +357,77 @@ class TestWeeklyLoop(RulesCase):
         self.assertIn("Manager load", report.report)
 
     @freeze_time("2026-11-23 14:00:00")
-    def test_system_kpis_of_a_day(self):
-        row = self.env["ops.system_kpi"]._cron_compute(D(2026, 11, 20))
-        self.assertEqual(row.checkins_made, 1)
-        self.assertEqual(row.checkins_expected, 3, "lead, tech and other tech have a required AM call")
-        self.assertAlmostEqual(row.call_completion_pct, 33.3)
-        self.assertEqual(row.kpi_values, 1)
-        self.assertEqual(row.kpi_adherence_pct, 0.0, "85 is under the 90 target")
+    def test_system_kpis_are_numerators_and_denominators_per_day(self):
+        SystemKpi = self.env["ops.system_kpi"]
+        friday = SystemKpi._cron_compute(FRI)
+        self.assertEqual((friday.checkins_made, friday.checkins_expected), (1, 3),
+                         "lead, tech and other tech have a required AM call; only the tech called")
+        monday = SystemKpi._cron_compute(D(2026, 11, 16))
+        self.assertEqual((monday.kpi_on_target, monday.kpi_values), (0, 1),
+                         "the week's first-time fix (85) is under its 90 target")
+        saturday = SystemKpi._cron_compute(SAT)
+        self.assertEqual(saturday.checkins_expected, 0, "nobody works on Saturday: nothing expected, no 0 %")
+        week = monday | friday | saturday
+        made, expected = sum(week.mapped("checkins_made")), sum(week.mapped("checkins_expected"))
+        self.assertEqual((made, expected), (2, 6), "the weekend adds nothing to either side of the rate")
+        self.assertEqual(friday.people, 7, "the people on the line, the demo's archived")
+
+    @freeze_time("2026-11-23 14:00:00")
+    def test_reclaimed_minutes_count_calls_no_alert_came_from(self):
+        self.env["ir.config_parameter"].set_param("ops_coach.minutes_per_checkin", "7")
+        SystemKpi = self.env["ops.system_kpi"]
+        before = SystemKpi._cron_compute(D(2026, 11, 16)).read()[0]  # the re-run replaces the row
+        self.assertEqual(before["minutes_reclaimed"], 7 * before["checkins_no_human"])
+        am_call = self.env["ops.checkin"].search([("employee_id", "=", self.emp_tech.id),
+                                                  ("checkin_date", "=", D(2026, 11, 16))], limit=1)
+        self.Alert.create({"employee_id": self.emp_tech.id, "rule_id": self.env.ref("ops_coach.rule_blocker").id,
+                           "reason": "x", "checkin_ids": [Command.set(am_call.ids)]})
+        after = SystemKpi._cron_compute(D(2026, 11, 16))
+        self.assertEqual(after.checkins, before["checkins"])
+        self.assertEqual(before["checkins_no_human"] - after.checkins_no_human, 1, "the call an alert came from")
+        self.assertEqual(before["minutes_reclaimed"] - after.minutes_reclaimed, 7)
+
+    @freeze_time("2026-11-23 14:00:00")
+    def test_retention_counts_field_departures_until_the_last_day(self):
+        self.emp_other_tech.write({"departure_date": D(2026, 11, 18), "active": False})
+        SystemKpi = self.env["ops.system_kpi"]
+        before, last_day, after = (SystemKpi._cron_compute(D(2026, 11, day)) for day in (17, 18, 19))
+        self.assertEqual((before.field_headcount, before.field_departures), (3, 0), "lead, tech, other tech")
+        self.assertEqual((last_day.field_headcount, last_day.field_departures), (3, 1))
+        self.assertEqual((after.field_headcount, after.field_departures), (2, 0))
+
+    @freeze_time("2026-11-23 14:00:00")
+    def test_company_report_counts_open_alerts_and_only_line_managers(self):
+        rule = self.env.ref("ops_coach.rule_blocker")
+        old = self.Alert.create({"employee_id": self.emp_tech.id, "rule_id": rule.id, "reason": "x",
+                                 "raised_date": datetime.datetime(2026, 11, 2, 15)})
+        self.Alert.create({"employee_id": self.emp_other_tech.id, "rule_id": rule.id, "reason": "y",
+                           "raised_date": datetime.datetime(2026, 11, 18, 15),
+                           "resolution_note": "Parts came in"}).action_resolve()
+        outsider = self.env["hr.employee"].create({"name": "Stock Manager"})
+        self.env["hr.employee"].create({"name": "Not on the line", "parent_id": outsider.id})
+        self.env["ops.weekly_summary"]._cron_weekly()
+        report = self.env["ops.weekly_report"].search([("week_start", "=", D(2026, 11, 16))])
+        self.assertEqual(report.open_alerts, 1, "the alert raised weeks ago is still open")
+        self.assertIn(old.state, ("new", "acknowledged"))
+        self.assertIn("1 alerts open", report.report)
+        self.assertNotIn("Stock Manager", report.report, "he manages nobody on the line")
+        self.assertIn(self.emp_manager.name, report.report)
+
+
+@tagged("post_install", "-at_install")
+class TestTheWeekJustEnded(RulesCase):
+    """The weekly loop covers the Monday-to-Friday week that is over, whatever
+    day it runs: Saturday and Sunday close this week, Monday closes last week."""
+
+    def test_weekly_loop_week(self):
+        for now, monday in (("2026-11-21 12:00:00", D(2026, 11, 16)), ("2026-11-22 23:00:00", D(2026, 11, 16)),
+                            ("2026-11-23 12:00:00", D(2026, 11, 16)), ("2026-11-27 12:00:00", D(2026, 11, 16)),
+                            ("2026-11-28 12:00:00", D(2026, 11, 23))):
+            with self.subTest(now=now), freeze_time(now):
+                self.env["ops.weekly_summary"]._cron_weekly()
+                report = self.env["ops.weekly_report"].search([], order="write_date desc, id desc", limit=1)
+                self.assertEqual(report.week_start, monday)
 
 
 @tagged("post_install", "-at_install")

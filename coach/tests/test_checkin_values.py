@@ -10,7 +10,7 @@ from coach.checkin_values import (
     check_not_ready_reason,
     missing_checklist_items,
 )
-from coach.periods import period_start
+from coach.periods import last_full_workweek, period_start
 
 
 @pytest.mark.parametrize("value", [1, 5, "3", 4.0])
@@ -71,3 +71,14 @@ def test_period_start(period, expected):
 def test_unknown_period_is_an_error():
     with pytest.raises(ValueError):
         period_start(datetime.date(2026, 11, 19), "hourly")
+
+
+@pytest.mark.parametrize(
+    ("today", "monday"),
+    # Monday to Friday: last week (this one is not over); Saturday and Sunday: this week
+    [(datetime.date(2026, 11, 23 + n), datetime.date(2026, 11, 16)) for n in range(5)]
+    + [(datetime.date(2026, 11, 28), datetime.date(2026, 11, 23)),
+       (datetime.date(2026, 11, 29), datetime.date(2026, 11, 23))],
+)
+def test_last_full_workweek(today, monday):
+    assert last_full_workweek(today) == monday
