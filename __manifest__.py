@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Ops Coach",
     "website": "https://github.com/ops-coach/ops_coach",
-    "depends": ["hr", "mail", "project"],
+    "depends": ["hr", "mail", "project", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/ops_coach_groups.xml",
@@ -37,6 +37,7 @@
         "views/res_config_settings_views.xml",
         "views/ops_weekly_views.xml",
         "views/ops_coach_menus.xml",
+        "data/ops_dashboard_data.xml",
     ],
     "demo": ["demo/ops_coach_demo.xml"],
     "post_init_hook": "post_init_hook",

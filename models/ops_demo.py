@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from ..coach import kpi_compute
 from ..coach.periods import last_full_workweek, period_start
 
-DEMO_DAYS = 30
+DEMO_DAYS = 60  # two dashboard periods: this one and the one before
 DEMO_EVENING_HOUR = 18  # the anchor Friday's local hour the demo's rules run at
 JOB_WEEKS = 13  # the jobs behind the computed KPIs: the last 13 full work weeks
 JOBS_PER_WEEK = 8
@@ -33,7 +33,7 @@ CALL_TYPE_BY_ROLE = {
 
 class OpsCoachDemo(models.AbstractModel):
     """Generates the demo company's history relative to today, so the demo
-    always shows the last 30 days."""
+    always shows the two months up to its anchor week."""
 
     _name = "ops.coach.demo"
     _description = "Ops Coach demo data generator"
@@ -65,7 +65,7 @@ class OpsCoachDemo(models.AbstractModel):
         self._demo_acknowledge()
         monday = today - datetime.timedelta(days=today.weekday())
         self.env["ops.weekly_summary"]._cron_weekly(monday)
-        for days_ago in range(13, -1, -1):  # this week and the one before, for the trends
+        for days_ago in range(DEMO_DAYS, -1, -1):
             self.env["ops.system_kpi"]._cron_compute(today - datetime.timedelta(days=days_ago))
 
     def _demo_checkins(self, rng, profiles, workdays, today):

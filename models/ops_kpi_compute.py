@@ -75,19 +75,24 @@ class OpsKpiCompute(models.Model):
         keys = sorted(results)
         self.env.cr.execute("""
             INSERT INTO ops_kpi_value (employee_id, kpi_id, period_start, value, provisional, origin, period,
-                                       company_id, create_uid, write_uid, create_date, write_date)
+                                       company_id, department_id, target, hits_target,
+                                       create_uid, write_uid, create_date, write_date)
                  SELECT v.employee_id, %(kpi)s, v.period_start, v.value, v.provisional, 'computed', %(period)s,
-                        e.company_id, %(uid)s, %(uid)s, %(now)s, %(now)s
+                        e.company_id, e.department_id, %(target)s,
+                        -- "on target" as coach.rules.on_target
+                        (CASE WHEN %(higher)s THEN v.value >= %(target)s ELSE v.value <= %(target)s END)::int,
+                        %(uid)s, %(uid)s, %(now)s, %(now)s
                    FROM unnest(%(employees)s::int[], %(starts)s::date[], %(values)s::float8[],
                                %(provisional)s::bool[]) AS v(employee_id, period_start, value, provisional)
                    JOIN hr_employee e ON e.id = v.employee_id
             ON CONFLICT (employee_id, kpi_id, period_start) DO UPDATE
                     SET value = EXCLUDED.value, provisional = EXCLUDED.provisional,
-                        write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                        hits_target = EXCLUDED.hits_target, write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
                   WHERE ops_kpi_value.origin = 'computed'
                     AND (ops_kpi_value.value, ops_kpi_value.provisional)
                         IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.provisional)
         """, {"kpi": self.id, "period": self.period, "uid": self.env.uid, "now": fields.Datetime.now(),
+              "target": self.target, "higher": self.higher_is_better,
               "employees": [employee for employee, _start in keys], "starts": [start for _employee, start in keys],
               "values": [round(results[key], 2) for key in keys],
               "provisional": [kc.is_provisional(start, self.period, self.provisional_days, today)

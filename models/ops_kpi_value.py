@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..coach.periods import period_start
+from ..coach.rules import on_target
 
 
 class OpsKpiValue(models.Model):
@@ -25,6 +26,12 @@ class OpsKpiValue(models.Model):
                               required=True, readonly=True, index=True,
                               help="Computed values are recomputed daily; a typed one is never overwritten.")
     provisional = fields.Boolean(help="The period can still change: a callback window is open.")
+    department_id = fields.Many2one(related="employee_id.department_id", store=True, string="Team")
+    target = fields.Float(related="kpi_id.target", store=True, aggregator="avg")
+    hits_target = fields.Integer(
+        "On target", compute="_compute_hits_target", store=True, aggregator="sum",
+        help="1 when the value is at or better than the KPI's target: summed and divided by the count, "
+             "the adherence rate.")
 
     _sql_constraints = [
         (
@@ -33,6 +40,12 @@ class OpsKpiValue(models.Model):
             "There is already a value for this employee, KPI and period.",
         )
     ]
+
+    @api.depends("value", "kpi_id.target", "kpi_id.higher_is_better")
+    def _compute_hits_target(self):
+        for record in self:
+            kpi = record.kpi_id
+            record.hits_target = int(on_target(record.value, kpi.target, kpi.higher_is_better))
 
     @api.model
     def get_import_templates(self):

@@ -2,7 +2,6 @@ import datetime
 
 from odoo import api, fields, models
 
-from ..coach import rules as rule_logic
 from ..coach.kpi_compute import utc_naive
 from .ops_weekly_summary import AM_LIKE
 
@@ -71,10 +70,10 @@ class OpsSystemKpi(models.Model):
 
     @api.model
     def _adherence(self, day, profiles):
-        values = self.env["ops.kpi.value"].search(
-            [("employee_id", "in", profiles.employee_id.ids), ("period_start", "=", day)])
-        on_target = sum(1 for v in values if rule_logic.on_target(v.value, v.kpi_id.target, v.kpi_id.higher_is_better))
-        return {"kpi_values": len(values), "kpi_on_target": on_target}
+        [(count, on_target)] = self.env["ops.kpi.value"]._read_group(
+            [("employee_id", "in", profiles.employee_id.ids), ("period_start", "=", day)], [],
+            ["__count", "hits_target:sum"])
+        return {"kpi_values": count, "kpi_on_target": on_target or 0}
 
     @api.model
     def _reclaimed(self, day, company):

@@ -73,14 +73,9 @@ class OpsWeeklyReport(models.Model):
         """KPI values at or better than target, by department, this week vs the previous weeks."""
         self.env["ops.kpi.value"].flush_model()
         self.env.cr.execute("""
-            -- "on target" as coach.rules.on_target, aggregated in SQL
             SELECT COALESCE(d.name->>%(lang)s, d.name->>'en_US', 'No department'),
-                   v.period_start >= %(start)s AS this_week,
-                   count(*) FILTER (WHERE CASE WHEN k.higher_is_better THEN v.value >= k.target
-                                               ELSE v.value <= k.target END),
-                   count(*)
+                   v.period_start >= %(start)s AS this_week, sum(v.hits_target), count(*)
               FROM ops_kpi_value v
-              JOIN ops_kpi k ON k.id = v.kpi_id
               JOIN hr_employee e ON e.id = v.employee_id
          LEFT JOIN hr_department d ON d.id = e.department_id
              WHERE e.company_id = %(company)s AND v.period_start >= %(from)s AND v.period_start <= %(end)s

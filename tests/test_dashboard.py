@@ -1,0 +1,95 @@
+import json
+
+from odoo.addons.spreadsheet.utils.validate_data import fields_in_spreadsheet
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .common import OpsCoachCase
+
+# Reads the evaluated cells of the dashboard's Data sheet in the browser (the
+# formulas, PIVOT.VALUE measures and ratios, only fail there) and checks them:
+# every scorecard a number, each series at least one, the demo's open alerts
+# and Luis alone on burnout watch.
+CHECK_CELLS_JS = """(async () => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const find = () => { for (const app of window.__OWL_DEVTOOLS__.apps) { const st = [app.root];
+      while (st.length) { const n = st.pop(), c = n && n.component;
+        if (c?.state?.activeDashboard?.model) return c.state.activeDashboard.model;
+        st.push(...Object.values(n?.children || {})); } } };
+  const scorecards = %(scorecards)s, series = %(series)s;
+  let idle = 0;
+  for (let i = 0; i < 300; i++) {
+    if (document.querySelector(".dashboard-loading-status.error")) return console.error("load error");
+    if (document.querySelector(".o-sample-dashboard")) return console.error("sample mode");
+    const m = find();
+    if (m) {
+      const g = m.getters, data = g.getSheetIds().find((id) => g.getSheetName(id) === "Data");
+      const cell = (ref) => g.getEvaluatedCell({ sheetId: data, col: ref.charCodeAt(0) - 65,
+                                                 row: parseInt(ref.slice(1)) - 1 });
+      const refs = scorecards.concat(...Object.values(series));
+      // IFERROR hides "Loading...": wait until no data request is pending for a while
+      const provider = m.config.custom.odooDataProvider;
+      idle = provider && !provider.pendingPromises.size ? idle + 1 : 0;
+      if (idle >= 5) {
+        m.dispatch("EVALUATE_CELLS");
+        const values = Object.fromEntries(refs.map((ref) => [ref, cell(ref).value]));
+        const problems = refs.filter((ref) => cell(ref).type === "error").map((ref) => ref + ": " + cell(ref).message);
+        problems.push(...scorecards.filter((ref) => typeof values[ref] !== "number").map((ref) => ref + " is no number"));
+        for (const [name, range] of Object.entries(series)) {
+          if (!range.some((ref) => typeof values[ref] === "number")) problems.push(name + " has no number");
+        }
+        if (!(values.B8 > 0)) problems.push("no open alert");
+        if (values.B9 !== 1) problems.push("burnout watch is not 1");
+        if (document.querySelectorAll(".o-figure").length < %(figures)s) problems.push("figures missing");
+        return problems.length ? console.error(problems.join("; ") + " " + JSON.stringify(values))
+                               : console.log("test successful");
+      }
+    }
+    await sleep(200); }
+  console.error("timeout"); })();"""
+SCORECARDS = ["B2", "B3", "B4", "B5", "B6", "C2", "B8", "B9"]
+SERIES = {"call completion by week": [f"D{row}" for row in range(12, 18)],
+          "KPI values on target by team": [f"D{row}" for row in range(21, 29)]}
+
+
+class DashboardMixin:
+    @property
+    def dashboard(self):
+        return self.env.ref("ops_coach.dashboard_ops")
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardData(DashboardMixin, OpsCoachCase):
+    def test_every_model_and_field_it_reads_exists(self):
+        data = json.loads(self.dashboard.spreadsheet_data)
+        for model, fields in fields_in_spreadsheet(data).items():
+            for chain in fields:
+                head = chain.split(".")[0]
+                self.assertIn(head, self.env[model]._fields, f"{model}.{chain}")
+        self.dashboard._check_spreadsheet_data()
+        self.assertNotIn("is_sample", self.dashboard.get_readonly_dashboard())
+
+    def test_directors_see_it_managers_do_not(self):
+        Dashboard = self.env["spreadsheet.dashboard"]
+        self.assertIn(self.dashboard, Dashboard.with_user(self.user_director).search([]))
+        self.assertIn(self.dashboard, Dashboard.with_user(self.user_owner).search([]))
+        self.assertNotIn(self.dashboard, Dashboard.with_user(self.user_manager).search([]))
+        menus = self.env["ir.ui.menu"].with_user(self.user_manager).load_menus(debug=False)
+        self.assertNotIn(self.env.ref("ops_coach.menu_ops_owner_dashboard").id, menus)
+
+    def test_no_public_frozen_copy(self):
+        Share = self.env["spreadsheet.dashboard.share"].with_user(self.user_owner)
+        with self.assertRaises(AccessError):
+            Share.create({"dashboard_id": self.dashboard.id, "spreadsheet_binary_data": b"e30="})
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardInBrowser(DashboardMixin, HttpCase):
+    def test_owner_sees_a_number_in_every_scorecard(self):
+        if not self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False):
+            self.skipTest("the dashboard is read on the demo company")
+        dashboard = json.loads(self.dashboard.spreadsheet_data)
+        js = CHECK_CELLS_JS % {"scorecards": json.dumps(SCORECARDS), "series": json.dumps(SERIES),
+                               "figures": len(dashboard["sheets"][0]["figures"])}
+        self.browser_js("/odoo/action-ops_coach.action_ops_dashboard", js, ready="odoo.isReady",
+                        login="admin", timeout=120)
