@@ -36,6 +36,8 @@
         "wizards/ops_test_call_views.xml",
         "views/res_config_settings_views.xml",
         "views/ops_weekly_views.xml",
+        "views/ops_briefing_views.xml",
+        "views/ops_today_views.xml",
         "views/ops_coach_menus.xml",
         "data/ops_dashboard_data.xml",
     ],

@@ -31,6 +31,18 @@ def low_energy_streak(readings, workdays, threshold, today):
     return streak
 
 
+def call_streak(called_days, workdays, today):
+    """Workdays in a row, up to today, with an AM call: a weekend or a leave
+    day does not break it, and today counts once called (until then it waits)."""
+    streak = 0
+    for day in sorted((d for d in workdays if d <= today), reverse=True):
+        if day in called_days:
+            streak += 1
+        elif day != today:
+            break
+    return streak
+
+
 def consecutive_declines(values, higher_is_better):
     """How many periods in a row, ending with the latest, got worse.
 

@@ -8,6 +8,10 @@ from . import ops_kpi_value
 from . import ops_role
 from . import ops_strength
 from . import ops_tech_profile
+from . import ops_tech_profile_today
+from . import ops_tech_profile_page
+from . import ops_briefing
+from . import res_company
 from . import ops_caller_number
 from . import ops_checkin
 from . import ops_escalation_rule

@@ -51,3 +51,6 @@ class ResConfigSettings(models.TransientModel):
         "Say KPI numbers", config_parameter="ops_coach.kpi_numbers", default="on_target",
         help="Whether the line tells callers their KPI's last value. Only when on target is supportive: "
              "a number off target is never read out as a reproach.")
+    ops_briefing_hour = fields.Float(related="company_id.ops_briefing_hour", readonly=False)
+    ops_coach_minutes_per_checkin = fields.Integer(
+        "Minutes per check-in", config_parameter="ops_coach.minutes_per_checkin", default=5)

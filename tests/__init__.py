@@ -11,3 +11,4 @@ from . import test_console
 from . import test_kpi_compute
 from . import test_closeout_extras
 from . import test_dashboard
+from . import test_briefing

@@ -44,3 +44,18 @@ class TestMenusOpen(OpsCoachCase):
     def test_field_user_menus_open(self):
         actions = self._assert_actions_open(self.user_tech)
         self.assertNotIn(self.env.ref("ops_coach.action_ops_kpi_value"), actions)
+
+
+@tagged("post_install", "-at_install")
+class TestCheckinsNewestDayFirst(OpsCoachCase):
+    def test_the_kanban_groups_days_newest_first(self):
+        for day in (20, 23, 24):
+            self._checkin(self.emp_tech, start=f"2026-11-{day} 13:00:00", ready_status="ready", energy_level=4)
+        kanban = self.env["ops.checkin"].get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        order = kanban.split('default_order="')[1].split('"')[0]
+        # the web client keeps the order terms on the grouped field only
+        group_order = ", ".join(term for term in order.split(", ") if term.split()[0] == "checkin_date")
+        groups = self.env["ops.checkin"].web_read_group(
+            [("employee_id", "=", self.emp_tech.id)], ["energy_level"], ["checkin_date:day"],
+            orderby=group_order)["groups"]
+        self.assertEqual([g["checkin_date:day"] for g in groups], ["24 Nov 2026", "23 Nov 2026", "20 Nov 2026"])

@@ -93,3 +93,15 @@ def test_weekly_text_without_expected_calls():
                          [(90, 90, True, True), (89, 90, True, False), (3, 3, False, True), (4, 3, False, False)])
 def test_on_target_is_inclusive_and_honours_direction(value, target, higher, expected):
     assert rules.on_target(value, target, higher) is expected
+
+
+def test_call_streak_counts_workdays_in_a_row_up_to_today():
+    monday = datetime.date(2026, 11, 23)
+    workdays = {monday + datetime.timedelta(days=n) for n in (-7, -6, -5, -4, -3, 0, 1, 2)}  # two weeks, Tue off
+    called = {monday - datetime.timedelta(days=n) for n in (3, 4, 6)} | {monday, monday + datetime.timedelta(days=1)}
+    wednesday = monday + datetime.timedelta(days=2)
+    assert rules.call_streak(called, workdays, wednesday) == 4, "today (Wed 25) waits; Wed 18 was missed"
+    assert rules.call_streak(called | {wednesday}, workdays, wednesday) == 5
+    assert rules.call_streak(set(), workdays, wednesday) == 0
+    on_leave = workdays - {monday - datetime.timedelta(days=5)}
+    assert rules.call_streak(called, on_leave, wednesday) == 5, "a leave day on Wed 18 does not break it"

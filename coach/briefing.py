@@ -1,0 +1,76 @@
+"""The morning briefing: who needs a manager today, said from records only.
+
+The Odoo side gathers the facts (plain dicts and strings); this module
+decides what is worth saying and how it reads. Nothing to act on means no
+briefing at all.
+"""
+
+SECTIONS = (  # key, title, what the subject line counts
+    ("not_ready", "Not ready today", "not ready"),
+    ("blockers", "Blockers this morning", "blocked"),
+    ("missed", "No AM call yet", "missed AM calls"),
+    ("streaks", "On a burnout or KPI-decline streak", "on a streak"),
+    ("alerts", "Alerts waiting on you", "alerts open"),
+)
+
+
+def age_text(since, now):
+    """How long something has waited, as a manager says it: "3 h", "2 days"."""
+    seconds = max(0, (now - since).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    days = int(seconds // 86400)
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def not_ready_line(name, reason, jobs):
+    line = f"{name}: {reason or 'not ready'}"
+    if jobs:
+        line += f"; jobs to cover: {', '.join(jobs)}"
+    return line
+
+
+def alert_line(name, rule, state, raised, now):
+    waiting = "acknowledged" if state == "acknowledged" else "not acknowledged"
+    return f"{name}: {rule} ({waiting}, open {age_text(raised, now)})"
+
+
+def percent(part, whole):
+    return f"{round(100.0 * part / whole)} %" if whole else None
+
+
+def company_lines(totals):
+    """The owner's and ops director's numbers; a rate with nothing behind it is left out."""
+    lines = [f"{totals['people']} people on the line, {totals['open_alerts']} alerts open"]
+    completion = percent(totals["calls_made"], totals["calls_expected"])
+    if completion:
+        lines.append(f"Required calls made over the last 7 days: {completion}")
+    adherence = percent(totals["kpi_on_target"], totals["kpi_values"])
+    if adherence:
+        lines.append(f"KPI values on target over the last 7 days: {adherence}")
+    if totals.get("minutes_reclaimed"):
+        lines.append(f"Manager time reclaimed over the last 7 days: {totals['minutes_reclaimed'] / 60:.1f} h")
+    for label, amount in totals.get("receivables", ()):
+        lines.append(f"{label}: {amount}")
+    return lines
+
+
+def compose(facts, totals=None):
+    """``facts`` maps a section key (see SECTIONS) to its lines; ``totals``
+    (company scope) are the numbers for the owner and ops director.
+
+    Returns ``[(title, lines)]`` in reading order, or ``[]`` when there is
+    nothing to act on and no numbers to give: then no briefing is sent.
+    """
+    sections = [(title, facts[key]) for key, title, _short in SECTIONS if facts.get(key)]
+    if totals and totals.get("people"):
+        sections.append(("The company", company_lines(totals)))
+    return sections
+
+
+def subject(day, facts):
+    """What needs the reader, counted: "Ops briefing Mon 30 Nov: 1 not ready, 3 alerts open"."""
+    parts = [f"{len(facts[key])} {short}" for key, _title, short in SECTIONS if facts.get(key)]
+    return f"Ops briefing {day:%a %d %b}: " + (", ".join(parts) if parts else "the company's numbers")

@@ -1,0 +1,137 @@
+import datetime
+
+import pytz
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..coach import briefing
+from .ops_tools import line_now
+
+SEND_WINDOW_HOURS = 3  # a cron that ran late still briefs the morning, not the evening
+
+
+class OpsBriefing(models.Model):
+    """One person's morning briefing: who needs them today, from records only.
+    Kept as an archive, with when the reader opened it."""
+
+    _name = "ops.briefing"
+    _description = "Ops morning briefing"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "subject"
+
+    user_id = fields.Many2one("res.users", "For", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    date = fields.Date(required=True, index=True, help="The company's day the briefing is for.")
+    scope = fields.Selection([("team", "My team"), ("company", "The company")], required=True)
+    subject = fields.Char(required=True)
+    body = fields.Html(sanitize=True, readonly=True)
+    item_count = fields.Integer("Things to act on")
+    read_date = fields.Datetime(compute="_compute_read_date",
+                                help="When the reader read it in the inbox or marked it read.")
+    marked_read_date = fields.Datetime(readonly=True)
+
+    _sql_constraints = [("user_date_uniq", "unique(user_id, date)", "One briefing per person and day.")]
+
+    def _inbox_notifications(self):
+        return self.env["mail.notification"].sudo().search([
+            ("mail_message_id.model", "=", self._name), ("mail_message_id.res_id", "in", self.ids),
+            ("notification_type", "=", "inbox")])
+
+    def _compute_read_date(self):
+        read = {(n.mail_message_id.res_id, n.res_partner_id.id): n.read_date
+                for n in self._inbox_notifications() if n.is_read}
+        for record in self:
+            record.read_date = read.get((record.id, record.user_id.partner_id.id)) or record.marked_read_date
+
+    def action_mark_read(self):
+        """The reader marks their own briefing read (nobody else's), in the inbox too."""
+        mine = self.filtered(lambda b: b.user_id == self.env.user and not b.read_date)
+        now = fields.Datetime.now()
+        mine.sudo().marked_read_date = now
+        mine._inbox_notifications().filtered(
+            lambda n: n.res_partner_id == self.env.user.partner_id and not n.is_read).write(
+            {"is_read": True, "read_date": now})
+
+    # ---------------------------------------------------------------- sending
+    @api.model
+    def _cron_send(self):
+        """Every company whose morning has come (its briefing hour, its
+        timezone, a workday) briefs each person who manages someone on the line."""
+        now = line_now(self.env)
+        briefings = self.browse()
+        for [company] in self.env["ops.tech_profile"]._read_group([], ["company_id"]):
+            day = self._morning_of(company, now)
+            if day:
+                briefings |= self._brief_company(company, day, now)
+        return briefings
+
+    @api.model
+    def _morning_of(self, company, now):
+        """The company's date when ``now`` is within its briefing window on one of its workdays."""
+        tz = pytz.timezone(self.env["ops.kpi"]._company_tz(company))
+        local = pytz.utc.localize(now).astimezone(tz)
+        hours = local.hour + local.minute / 60 - company.ops_briefing_hour
+        workdays = {int(day) for day in company.resource_calendar_id.attendance_ids.mapped("dayofweek")} or set(range(5))
+        if 0 <= hours < SEND_WINDOW_HOURS and local.weekday() in workdays:
+            return local.date()
+        return None
+
+    @api.model
+    def _brief_company(self, company, day, now):
+        Profile = self.env["ops.tech_profile"]
+        profiles = Profile.search([("company_id", "=", company.id)])
+        done = set(self.search([("company_id", "=", company.id), ("date", "=", day)]).user_id.ids)
+        Rule = self.env["ops.escalation_rule"]
+        heads = Rule._role_users("owner", company) | Rule._role_users("ops_director", company)
+        managers = profiles.manager_id.filtered("user_id")
+        created = self.browse()
+        for user in (heads | managers.user_id).filtered(lambda u: u.id not in done):
+            if user in heads:
+                people, totals = profiles, self._company_totals(company, profiles, day)
+            else:
+                manager = managers.filtered(lambda m, u=user: m.user_id == u)
+                team = self.env["hr.employee"].search([("id", "child_of", manager.ids)]) - manager
+                people, totals = profiles.filtered(lambda p, t=team: p.employee_id in t), None
+            facts = Profile._briefing_facts(people, now)
+            sections = briefing.compose(facts, totals)
+            if sections:
+                created |= self._deliver(user, company, day, "company" if totals else "team", facts, sections)
+        return created
+
+    @api.model
+    def _company_totals(self, company, profiles, day):
+        week = self.env["ops.system_kpi"]._read_group(
+            [("company_id", "=", company.id), ("date", ">=", day - datetime.timedelta(days=7)), ("date", "<", day)],
+            [], ["checkins_made:sum", "checkins_expected:sum", "kpi_on_target:sum", "kpi_values:sum",
+                 "minutes_reclaimed:sum"])
+        made, expected, on_target, values, minutes = week[0]
+        return {"people": len(profiles), "calls_made": made or 0, "calls_expected": expected or 0,
+                "kpi_on_target": on_target or 0, "kpi_values": values or 0, "minutes_reclaimed": minutes or 0,
+                "open_alerts": self.env["ops.escalation"].search_count(
+                    [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))])}
+
+    @api.model
+    def _deliver(self, user, company, day, scope, facts, sections):
+        """Archive the briefing first, then notify: in the inbox (or by email,
+        as the user chose), and by email too when the company sends mail."""
+        body = self._html(sections)
+        record = self.create({
+            "user_id": user.id, "company_id": company.id, "date": day, "scope": scope, "body": body,
+            "subject": briefing.subject(day, facts), "item_count": sum(len(v) for v in facts.values()),
+        })
+        record.message_notify(partner_ids=user.partner_id.ids, subject=record.subject, body=body,
+                              author_id=self.env.ref("base.partner_root").id,
+                              email_layout_xmlid="mail.mail_notification_light")
+        if user.notification_type == "inbox" and user.email and self.env["ir.mail_server"].sudo().search_count([]):
+            self.env["mail.mail"].sudo().create({
+                "subject": record.subject, "body_html": body, "email_to": user.email_formatted,
+                "model": self._name, "res_id": record.id, "auto_delete": True})
+        return record
+
+    @staticmethod
+    def _html(sections):
+        return Markup("").join(
+            Markup("<h4>%s</h4><ul>%s</ul>") % (title, Markup("").join(Markup("<li>%s</li>") % line for line in lines))
+            for title, lines in sections)

@@ -1,0 +1,79 @@
+import datetime
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..coach import rules as rule_logic
+from .ops_tools import line_now, local_now
+from .ops_weekly_summary import AM_LIKE
+
+STREAK_LOOKBACK_DAYS = 90
+KPI_HISTORY = 3
+LAST_COMMITMENTS = 5
+
+
+class OpsTechProfilePage(models.Model):
+    """A person's own page: streak, KPIs against target, goal, commitments."""
+
+    _inherit = "ops.tech_profile"
+
+    call_streak = fields.Integer(
+        "Call streak", compute="_compute_page", help="Workdays in a row, up to today, with an AM call.")
+    kpi_board = fields.Html("My KPIs", compute="_compute_page", sanitize=True)
+    recent_commitment_ids = fields.Many2many("ops.checkin", compute="_compute_page", string="Last commitments")
+    goal_days_left = fields.Integer("Days left", compute="_compute_page")
+
+    def _compute_page(self):
+        now = line_now(self.env)
+        for profile in self:
+            today = local_now(profile.employee_id, now).date()
+            profile.call_streak = profile._call_streak(today)
+            profile.kpi_board = profile._kpi_board()
+            profile.recent_commitment_ids = self.env["ops.checkin"].search(
+                [("employee_id", "=", profile.employee_id.id), ("commitment", "!=", False)],
+                order="start desc", limit=LAST_COMMITMENTS)
+            profile.goal_days_left = max(0, (profile.goal_end - today).days) if profile.goal_end else 0
+
+    def _call_streak(self, today):
+        start = today - datetime.timedelta(days=STREAK_LOOKBACK_DAYS)
+        called = {day for day, in self.env["ops.checkin"]._read_group(
+            [("employee_id", "=", self.employee_id.id), ("call_type", "in", AM_LIKE),
+             ("checkin_date", ">=", start), ("checkin_date", "<=", today)], ["checkin_date:day"])}
+        workdays = self.env["ops.workdays"]._workdays(self.employee_id, start, today).get(self.employee_id.id, set())
+        return rule_logic.call_streak(called, workdays, today)
+
+    def _kpi_board(self):
+        rows = []
+        for kpi in self.primary_kpi_ids:
+            values = self.env["ops.kpi.value"].search(
+                [("employee_id", "=", self.employee_id.id), ("kpi_id", "=", kpi.id)],
+                order="period_start desc", limit=KPI_HISTORY)
+            history = list(reversed(values.mapped("value")))
+            rows.append(self._kpi_row(kpi, history))
+        return Markup(
+            "<table class='table table-sm o_ops_kpi_board'><thead><tr><th>KPI</th><th>Last</th><th>Target</th>"
+            "<th>Trend</th></tr></thead><tbody>%s</tbody></table>") % Markup("").join(rows)
+
+    @api.model
+    def _kpi_row(self, kpi, history):
+        unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
+        if not history:
+            return Markup("<tr><td>%s</td><td colspan='3'>No value yet</td></tr>") % kpi.name
+        last = history[-1]
+        hit = rule_logic.on_target(last, kpi.target, kpi.higher_is_better)
+        trend = rule_logic.kpi_trend_words(history, kpi.higher_is_better, kpi.target)
+        return Markup("<tr><td>%s</td><td class='%s'>%s</td><td>%s %s</td><td>%s</td></tr>") % (
+            kpi.name, "text-success" if hit else "text-danger", f"{last:g}{unit}",
+            "at least" if kpi.higher_is_better else "at most", f"{kpi.target:g}{unit}", trend)
+
+    def action_my_page(self):
+        """Open the caller's own page (every user has at most one profile)."""
+        profile = self.search([("user_id", "=", self.env.uid)], limit=1)
+        if not profile:
+            return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+                "type": "warning", "message": self.env._("You have no Ops profile yet: ask your manager.")}}
+        return {
+            "type": "ir.actions.act_window", "res_model": self._name, "res_id": profile.id, "name": profile.name,
+            "views": [(self.env.ref("ops_coach.view_ops_tech_profile_my_page").id, "form")], "target": "current",
+        }

@@ -1,0 +1,146 @@
+import collections
+import datetime
+
+from odoo import api, fields, models
+
+from ..coach import briefing
+from ..coach.kpi_compute import utc_naive
+from .ops_tools import line_now, local_now
+from .ops_weekly_summary import AM_LIKE
+
+OPEN = ("new", "acknowledged")
+STREAK_KINDS = ("low_energy_streak", "kpi_decline")
+DEFAULT_AM_CUTOFF = 10.0  # local hour, when no missed-check-in rule says otherwise (as the shipped rule)
+
+
+class OpsTechProfileToday(models.Model):
+    """Who needs a manager today: the flags of the "Today" view and the facts
+    of the morning briefing, computed once from the day's records."""
+
+    _inherit = "ops.tech_profile"
+
+    today_not_ready = fields.Boolean("Not ready today", compute="_compute_today", search="_search_not_ready")
+    today_blocked = fields.Boolean("Blocked today", compute="_compute_today", search="_search_blocked")
+    today_missed_am = fields.Boolean("No AM call yet", compute="_compute_today", search="_search_missed_am")
+    on_streak = fields.Boolean("Burnout or KPI streak", compute="_compute_today", search="_search_on_streak")
+    open_alert_count = fields.Integer("Open alerts", compute="_compute_today")
+    needs_me_today = fields.Boolean("Needs me today", compute="_compute_today", search="_search_needs_me")
+    today_note = fields.Char("Today", compute="_compute_today")
+
+    def _compute_today(self):
+        facts = self._today_facts()
+        for profile in self:
+            fact = facts[profile.id]
+            profile.today_not_ready = bool(fact["not_ready"])
+            profile.today_blocked = bool(fact["blockers"])
+            profile.today_missed_am = fact["missed"]
+            profile.on_streak = bool(fact["streaks"])
+            profile.open_alert_count = len(fact["alerts"])
+            profile.needs_me_today = self._needs_me(fact)
+            notes = [c.not_ready_reason or "not ready" for c in fact["not_ready"][:1]]
+            notes += [c.blocker_note for c in fact["blockers"] if c.blocker_note]
+            profile.today_note = "; ".join(notes)
+
+    @staticmethod
+    def _needs_me(fact):
+        return bool(fact["not_ready"] or fact["blockers"] or fact["missed"] or fact["alerts"])
+
+    def _search_flag(self, operator, value, test):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on a today flag."))
+        # the profiles the user may see: record rules scope the search
+        profiles = self.search([])  # pylint: disable=no-search-all
+        facts = profiles._today_facts()
+        ids = [p.id for p in profiles if test(facts[p.id])]
+        return [("id", "in" if (operator == "=") == value else "not in", ids)]
+
+    def _search_not_ready(self, operator, value):
+        return self._search_flag(operator, value, lambda fact: bool(fact["not_ready"]))
+
+    def _search_blocked(self, operator, value):
+        return self._search_flag(operator, value, lambda fact: bool(fact["blockers"]))
+
+    def _search_missed_am(self, operator, value):
+        return self._search_flag(operator, value, lambda fact: fact["missed"])
+
+    def _search_on_streak(self, operator, value):
+        return self._search_flag(operator, value, lambda fact: bool(fact["streaks"]))
+
+    def _search_needs_me(self, operator, value):
+        return self._search_flag(operator, value, self._needs_me)
+
+    # ---------------------------------------------------------------- facts
+    def _today_facts(self, now=None):
+        """``{profile_id: facts}`` for each person's own today (their
+        timezone): today's not-ready and blocker calls, whether the AM call is
+        missing past the cutoff, open alerts and streak alerts."""
+        now = now or line_now(self.env)
+        today = {p.id: local_now(p.employee_id, now).date() for p in self}
+        days = set(today.values())
+        calls = collections.defaultdict(lambda: self.env["ops.checkin"])
+        for checkin in self.env["ops.checkin"].search(
+                [("employee_id", "in", self.employee_id.ids), ("checkin_date", "in", list(days))], order="start"):
+            calls[checkin.employee_id.id] |= checkin
+        alerts = collections.defaultdict(lambda: self.env["ops.escalation"])
+        for alert in self.env["ops.escalation"].search(
+                [("employee_id", "in", self.employee_id.ids), ("state", "in", OPEN)], order="raised_date"):
+            alerts[alert.employee_id.id] |= alert
+        missed = self._missed_am(today, calls, now)
+        facts = {}
+        for profile in self:
+            employee = profile.employee_id.id
+            todays = calls[employee].filtered(lambda c, d=today[profile.id]: c.checkin_date == d)
+            facts[profile.id] = {
+                "day": today[profile.id],
+                "not_ready": todays.filtered(lambda c: c.ready_status == "not_ready"),
+                "blockers": todays.filtered("blocker_flag"),
+                "missed": profile.id in missed,
+                "alerts": alerts[employee],
+                "streaks": alerts[employee].filtered(lambda a: a.kind in STREAK_KINDS),
+            }
+        return facts
+
+    def _missed_am(self, today, calls, now):
+        """Profiles whose role requires an AM call, on a workday, past the
+        missed-check-in rule's cutoff, with no AM call today."""
+        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
+        cutoff = rule.threshold_value if rule else DEFAULT_AM_CUTOFF
+        due = self.filtered(lambda p: p.role_ids.filtered("am_required"))
+        due = due.filtered(lambda p: (lambda t: t.hour + t.minute / 60 >= cutoff)(local_now(p.employee_id, now)))
+        if not due:
+            return set()
+        days = {today[p.id] for p in due}
+        workdays = self.env["ops.workdays"]._workdays(due.employee_id, min(days), max(days))
+        return {p.id for p in due if today[p.id] in workdays.get(p.employee_id.id, set())
+                and not calls[p.employee_id.id].filtered(
+                    lambda c, d=today[p.id]: c.checkin_date == d and c.call_type in AM_LIKE)}
+
+    @api.model
+    def _briefing_facts(self, profiles, now):
+        """The briefing's lines for ``profiles``, section by section (see coach.briefing)."""
+        facts = profiles._today_facts(now)
+        lines = collections.defaultdict(list)
+        for profile in profiles.sorted("name"):
+            fact = facts[profile.id]
+            name = profile.name
+            for call in fact["not_ready"][-1:]:
+                lines["not_ready"].append(briefing.not_ready_line(
+                    name, call.not_ready_reason, self._jobs_of(profile, fact["day"]).mapped("name")))
+            lines["blockers"] += [f"{name}: {c.blocker_note or 'blocked'}" for c in fact["blockers"]]
+            if fact["missed"]:
+                lines["missed"].append(name)
+            lines["streaks"] += [f"{name}: {a.reason}" for a in fact["streaks"]]
+            lines["alerts"] += [briefing.alert_line(name, a.rule_id.name, a.state, a.raised_date, now)
+                                for a in fact["alerts"]]
+        return dict(lines)
+
+    @api.model
+    def _jobs_of(self, profile, day):
+        """The person's jobs booked that day and not closed: what someone must cover."""
+        if not profile.user_id:
+            return self.env["project.task"]
+        tz = self.env["ops.kpi"]._company_tz(profile.company_id)
+        return self.env["project.task"].search([
+            ("user_ids", "in", profile.user_id.ids), ("state", "not in", ("1_done", "1_canceled")),
+            ("date_deadline", ">=", utc_naive(day, tz)),
+            ("date_deadline", "<", utc_naive(day + datetime.timedelta(days=1), tz))])

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    ops_briefing_hour = fields.Float(
+        "Morning briefing at", default=6.5,
+        help="Local time (the company's timezone) the managers' morning briefing is sent: before the shift.")

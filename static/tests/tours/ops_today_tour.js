@@ -1,0 +1,29 @@
+import { registry } from "@web/core/registry";
+
+// Sam, a service manager, opens Ops Coach: the app opens on Today, filtered
+// on who needs him, and Luis's card carries his burnout streak.
+registry.category("web_tour.tours").add("ops_coach_today", {
+    url: "/odoo/action-ops_coach.action_ops_today",
+    steps: () => [
+        { trigger: ".o_searchview_facet:contains('Needs me today')" },
+        { trigger: ".o_kanban_record:contains('Luis Ortega') .o_ops_flag_streak" },
+        { trigger: ".o_kanban_record:contains('Luis Ortega') .o_ops_flag_alerts" },
+        { trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('Rosa Diaz')))" },
+        { trigger: ".o_kanban_record:contains('Luis Ortega')", run: "click" },
+        { trigger: ".o_breadcrumb:contains('Luis Ortega')" },
+    ],
+});
+
+// Tom, a technician, opens his own page: streak, KPIs against target,
+// goal and commitments, and no button he may not press.
+registry.category("web_tour.tours").add("ops_coach_my_page", {
+    url: "/odoo/action-ops_coach.action_ops_my_page",
+    steps: () => [
+        { trigger: ".o_ops_my_page .o_field_widget[name='name']:contains('Tom Baker')" },
+        { trigger: ".o_ops_my_page .o_field_widget[name='call_streak']" },
+        { trigger: ".o_ops_my_page .o_ops_kpi_board tbody tr td:contains('at least')" },
+        { trigger: ".o_ops_my_page .o_field_widget[name='goal_progress'] .o_progressbar" },
+        { trigger: ".o_ops_my_page .o_field_widget[name='recent_commitment_ids'] .o_data_row" },
+        { trigger: ".o_ops_my_page:not(:has(.o_statusbar_buttons button, .o_form_button_create))" },
+    ],
+});
