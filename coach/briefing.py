@@ -52,8 +52,25 @@ def company_lines(totals):
         lines.append(f"KPI values on target over the last 7 days: {adherence}")
     if totals.get("minutes_reclaimed"):
         lines.append(f"Manager time reclaimed over the last 7 days: {totals['minutes_reclaimed'] / 60:.1f} h")
-    for label, amount in totals.get("receivables", ()):
-        lines.append(f"{label}: {amount}")
+    lines += [f"{label}: {amount}" for label, amount in totals.get("receivables", ())]
+    return lines
+
+
+AGE_BUCKETS = (30, 60, 90)
+
+
+def receivable_lines(invoices, day, money=str):
+    """Overdue customer invoices: how many and how much, then the amounts
+    more than 30, 60 and 90 days past due. ``invoices`` are (due date,
+    amount still owed); ``money`` formats an amount."""
+    overdue = [(due, amount) for due, amount in invoices if due < day and amount > 0]
+    if not overdue:
+        return []
+    lines = [(f"Overdue invoices: {len(overdue)}", money(sum(amount for _due, amount in overdue)))]
+    for days in AGE_BUCKETS:
+        late = sum(amount for due, amount in overdue if (day - due).days > days)
+        if late:
+            lines.append((f"Receivables over {days} days", money(late)))
     return lines
 
 

@@ -4,6 +4,8 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools.misc import format_amount
 
 from ..coach import briefing
 from .ops_tools import line_now
@@ -80,25 +82,57 @@ class OpsBriefing(models.Model):
 
     @api.model
     def _brief_company(self, company, day, now):
-        Profile = self.env["ops.tech_profile"]
-        profiles = Profile.search([("company_id", "=", company.id)])
-        done = set(self.search([("company_id", "=", company.id), ("date", "=", day)]).user_id.ids)
-        Rule = self.env["ops.escalation_rule"]
-        heads = Rule._role_users("owner", company) | Rule._role_users("ops_director", company)
-        managers = profiles.manager_id.filtered("user_id")
+        done = self.search([("company_id", "=", company.id), ("date", "=", day)]).user_id
         created = self.browse()
-        for user in (heads | managers.user_id).filtered(lambda u: u.id not in done):
-            if user in heads:
-                people, totals = profiles, self._company_totals(company, profiles, day)
-            else:
-                manager = managers.filtered(lambda m, u=user: m.user_id == u)
-                team = self.env["hr.employee"].search([("id", "child_of", manager.ids)]) - manager
-                people, totals = profiles.filtered(lambda p, t=team: p.employee_id in t), None
-            facts = Profile._briefing_facts(people, now)
+        for user in self._recipients(company) - done:
+            facts, totals = self._facts_for(user, company, day, now)
             sections = briefing.compose(facts, totals)
             if sections:
                 created |= self._deliver(user, company, day, "company" if totals else "team", facts, sections)
         return created
+
+    @api.model
+    def _heads(self, company):
+        Rule = self.env["ops.escalation_rule"]
+        return Rule._role_users("owner", company) | Rule._role_users("ops_director", company)
+
+    @api.model
+    def _recipients(self, company):
+        """The owner and ops director, and everyone who manages someone on the line."""
+        managers = self.env["ops.tech_profile"].search([("company_id", "=", company.id)]).manager_id
+        return self._heads(company) | managers.user_id
+
+    @api.model
+    def _facts_for(self, user, company, day, now):
+        """``(facts, totals)``: the whole company for its heads (with the
+        numbers), the people under them for the others."""
+        Profile = self.env["ops.tech_profile"]
+        profiles = Profile.search([("company_id", "=", company.id)])
+        if user in self._heads(company):
+            return Profile._briefing_facts(profiles, now), self._company_totals(company, profiles, day)
+        managers = user.employee_ids.filtered(lambda e: e.company_id == company)
+        team = self.env["hr.employee"].search([("id", "child_of", managers.ids)]) - managers
+        return Profile._briefing_facts(profiles.filtered(lambda p: p.employee_id in team), now), None
+
+    @api.model
+    def action_preview(self):
+        """This morning's briefing of the current user, as the cron would write
+        it now (read with the cron's rights, for this user only); nothing is
+        archived or sent."""
+        if not self.env.user.has_group("ops_coach.group_ops_manager"):
+            raise AccessError(self.env._("Only managers get a morning briefing."))
+        now = line_now(self.env)
+        company = self.env.company
+        tz = pytz.timezone(self.env["ops.kpi"]._company_tz(company))
+        day = pytz.utc.localize(now).astimezone(tz).date()
+        facts, totals = self.sudo()._facts_for(self.env.user, company, day, now)
+        sections = briefing.compose(facts, totals)
+        preview = self.env["ops.briefing.preview"].create({
+            "subject": briefing.subject(day, facts),
+            "body": self._html(sections) if sections else Markup("<p>%s</p>") % self.env._(
+                "Nothing needs you this morning: no briefing would be sent.")})
+        return {"type": "ir.actions.act_window", "res_model": preview._name, "res_id": preview.id,
+                "name": preview.subject, "views": [(False, "form")], "target": "new"}
 
     @api.model
     def _company_totals(self, company, profiles, day):
@@ -110,7 +144,28 @@ class OpsBriefing(models.Model):
         return {"people": len(profiles), "calls_made": made or 0, "calls_expected": expected or 0,
                 "kpi_on_target": on_target or 0, "kpi_values": values or 0, "minutes_reclaimed": minutes or 0,
                 "open_alerts": self.env["ops.escalation"].search_count(
-                    [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))])}
+                    [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]),
+                "receivables": self._receivables(company, day)}
+
+    @api.model
+    def _receivables(self, company, day):
+        """Seed 004's money lines, where Invoicing is installed: overdue
+        customer invoices by age, and the cash runway where its KPI has a value."""
+        if "account.move" not in self.env:
+            return []
+        invoices = self.env["account.move"].search_read([
+            ("company_id", "=", company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", day)],
+            ["invoice_date_due", "amount_residual_signed"])
+        money = lambda amount: format_amount(self.env, amount, company.currency_id)  # noqa: E731
+        lines = briefing.receivable_lines(
+            [(row["invoice_date_due"], row["amount_residual_signed"]) for row in invoices], day, money)
+        runway = self.env["ops.kpi.value"].search(
+            [("company_id", "=", company.id), ("kpi_id.method", "=", "cash_runway")], order="period_start desc",
+            limit=1)
+        if runway:  # the owner's cash-runway KPI, computed from the bank journals
+            lines.append((self.env._("Cash runway"), self.env._("%(months)s months", months=f"{runway.value:g}")))
+        return lines
 
     @api.model
     def _deliver(self, user, company, day, scope, facts, sections):
@@ -135,3 +190,11 @@ class OpsBriefing(models.Model):
         return Markup("").join(
             Markup("<h4>%s</h4><ul>%s</ul>") % (title, Markup("").join(Markup("<li>%s</li>") % line for line in lines))
             for title, lines in sections)
+
+
+class OpsBriefingPreview(models.TransientModel):
+    _name = "ops.briefing.preview"
+    _description = "Ops morning briefing, previewed"
+
+    subject = fields.Char(readonly=True)
+    body = fields.Html(readonly=True, sanitize=True)

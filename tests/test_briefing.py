@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, freeze_time, tagged
 
 from .common import OpsCoachCase
@@ -184,3 +185,21 @@ class TestScreensInBrowser(HttpCase):
 
     def test_technician_page(self):
         self.start_tour("/odoo/action-ops_coach.action_ops_my_page", "ops_coach_my_page", login="ops_tech")
+
+
+@tagged("post_install", "-at_install")
+class TestBriefingPreview(BriefingCase):
+    @freeze_time("2026-11-24 20:00:00")
+    def test_a_manager_previews_his_briefing_any_time(self):
+        self.sick_call()
+        action = self.env["ops.briefing"].with_user(self.user_manager).action_preview()
+        preview = self.env["ops.briefing.preview"].browse(action["res_id"])
+        self.assertIn("Tech T: sick; jobs to cover: Fix AC at the Riveras'", preview.body)
+        self.assertFalse(self.env["ops.briefing"].search([("user_id", "=", self.user_manager.id)]),
+                         "a preview is neither archived nor sent")
+        self._checkin(self.emp_other_tech, start=datetime.datetime(2026, 11, 24, 13), ready_status="ready",
+                      energy_level=4)
+        action = self.env["ops.briefing"].with_user(self.user_other_manager).action_preview()
+        self.assertIn("Nothing needs you", self.env["ops.briefing.preview"].browse(action["res_id"]).body)
+        with self.assertRaises(AccessError):
+            self.env["ops.briefing"].with_user(self.user_tech).action_preview()

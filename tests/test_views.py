@@ -59,3 +59,19 @@ class TestCheckinsNewestDayFirst(OpsCoachCase):
             [("employee_id", "=", self.emp_tech.id)], ["energy_level"], ["checkin_date:day"],
             orderby=group_order)["groups"]
         self.assertEqual([g["checkin_date:day"] for g in groups], ["24 Nov 2026", "23 Nov 2026", "20 Nov 2026"])
+
+
+@tagged("post_install", "-at_install")
+class TestKpiValuesReadPerKpi(OpsCoachCase):
+    def test_actual_against_target_per_kpi(self):
+        action = self.env.ref("ops_coach.action_ops_kpi_value")
+        self.assertEqual(action.view_mode.split(",")[0], "pivot")
+        views = self.env["ops.kpi.value"].get_views([(False, "pivot"), (False, "graph")])["views"]
+        self.assertIn('name="target" type="measure"', views["pivot"]["arch"])
+        self.assertIn('name="kpi_id" type="row"', views["pivot"]["arch"])
+        self.assertIn('stacked="0"', views["graph"]["arch"], "units differ: lines side by side, not stacked")
+        value = self.env["ops.kpi.value"].create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id,
+                                                  "period_start": "2026-11-23", "value": 92})
+        self.assertEqual((value.target, value.hits_target), (90.0, 1))
+        self.kpi_ftf.target = 95
+        self.assertEqual((value.target, value.hits_target), (95.0, 0), "a new target re-judges the values")

@@ -41,3 +41,15 @@ def test_company_numbers_leave_out_rates_with_nothing_behind_them():
 def test_alert_line_says_who_what_and_how_long():
     line = briefing.alert_line("Maya Patel", "KPI decline", "acknowledged", NOW - datetime.timedelta(days=3), NOW)
     assert line == "Maya Patel: KPI decline (acknowledged, open 3 days)"
+
+
+def test_receivables_by_age_past_due():
+    day = datetime.date(2026, 11, 30)
+    invoices = [(day - datetime.timedelta(days=5), 100.0), (day - datetime.timedelta(days=45), 200.0),
+                (day - datetime.timedelta(days=75), 300.0), (day - datetime.timedelta(days=120), 400.0),
+                (day + datetime.timedelta(days=3), 999.0), (day - datetime.timedelta(days=50), 0.0)]
+    lines = briefing.receivable_lines(invoices, day, money=lambda amount: f"${amount:,.0f}")
+    assert lines == [("Overdue invoices: 4", "$1,000"), ("Receivables over 30 days", "$900"),
+                     ("Receivables over 60 days", "$700"), ("Receivables over 90 days", "$400")]
+    assert briefing.receivable_lines([(day + datetime.timedelta(days=1), 50.0)], day) == []
+

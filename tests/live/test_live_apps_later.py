@@ -162,3 +162,26 @@ def test_invoicing_lag_and_cash_runway_come_from_invoices_and_the_bank(server, s
     runway = server.search_read("ops.kpi.value", [("employee_id", "=", owner), ("kpi_id.code", "=", "owner_cash_runway"),
                                                   ("period_start", "=", str(month_start(today, 0)))], ["value"])
     assert [row["value"] for row in runway] == [2.0], "40,000 left, burning 20,000 a month"
+
+
+def test_the_owner_briefing_gives_receivables_by_age_and_the_runway(server):
+    """Runs after the test above (Invoicing, an invoice due today, the bank, the runway KPI)."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()  # Odoo's clock
+    [admin_employee] = server.call("hr.employee", "search", [("user_id.login", "=", "admin")])
+    [role] = server.search_read("ir.model.data", [("module", "=", "ops_coach"), ("name", "=", "role_owner")],
+                                ["res_id"])
+    server.call("ops.tech_profile", "create", {"employee_id": admin_employee, "role_ids": [(6, 0, [role["res_id"]])]})
+    customer = server.call("res.partner", "create", {"name": "Late Payer"})
+    due = today - datetime.timedelta(days=45)
+    late = server.call("account.move", "create", {
+        "move_type": "out_invoice", "partner_id": customer, "invoice_date": str(due), "invoice_date_due": str(due),
+        "invoice_line_ids": [(0, 0, {"name": "Furnace repair", "quantity": 1, "price_unit": 500, "tax_ids": []})]})
+    server.call("account.move", "action_post", [late])
+
+    action = server.call("ops.briefing", "action_preview")
+    [preview] = server.search_read("ops.briefing.preview", [("id", "=", action["res_id"])], ["body"])
+    assert "Overdue invoices: 1" in preview["body"], preview["body"]
+    assert "Receivables over 30 days" in preview["body"]
+    assert "Receivables over 60 days" not in preview["body"]
+    assert "Cash runway: 2 months" in preview["body"], "the owner's runway KPI: 40,000 left, 20,000 a month"
+    assert server.search_read("ops.briefing", [], ["id"]) == [], "a preview is neither archived nor sent"
