@@ -12,6 +12,7 @@ from . import ops_tech_profile_today
 from . import ops_tech_profile_page
 from . import ops_briefing
 from . import res_company
+from . import digest
 from . import ops_caller_number
 from . import ops_checkin
 from . import ops_escalation_rule

@@ -191,10 +191,3 @@ class OpsBriefing(models.Model):
             Markup("<h4>%s</h4><ul>%s</ul>") % (title, Markup("").join(Markup("<li>%s</li>") % line for line in lines))
             for title, lines in sections)
 
-
-class OpsBriefingPreview(models.TransientModel):
-    _name = "ops.briefing.preview"
-    _description = "Ops morning briefing, previewed"
-
-    subject = fields.Char(readonly=True)
-    body = fields.Html(readonly=True, sanitize=True)

@@ -12,3 +12,4 @@ from . import test_kpi_compute
 from . import test_closeout_extras
 from . import test_dashboard
 from . import test_briefing
+from . import test_digest
