@@ -101,7 +101,7 @@ def data_cells():
     return {ref: {"content": content} for ref, content in cells.items()}
 
 
-def scorecard(fid, x, y, title, row, lower_is_better=False, baseline=True):
+def scorecard(fid, x, y, title, row, lower_is_better=False, baseline=True, height=110):
     data = {"type": "scorecard", "title": {"text": title, "bold": True, "color": "#434343"},
             "keyValue": f"Data!B{row}", "background": "#EFF6FF", "humanize": False,
             "baselineMode": "difference",
@@ -110,7 +110,7 @@ def scorecard(fid, x, y, title, row, lower_is_better=False, baseline=True):
     if baseline:
         data["baseline"] = f"Data!C{row}"
         data["baselineDescr"] = "vs the period before"
-    return {"id": fid, "tag": "chart", "x": x, "y": y, "width": 190, "height": 110, "data": data}
+    return {"id": fid, "tag": "chart", "x": x, "y": y, "width": 190, "height": height, "data": data}
 
 
 def odoo_chart(fid, x, y, width, kind, title, model, measure, group_by, domain=(), stacked=False, **match):
@@ -133,11 +133,11 @@ def cell_chart(fid, x, y, width, kind, title, labels, values):
 FIGURES = [
     scorecard("fig_completion", 0, 30, "Call completion (%)", 2),
     scorecard("fig_adherence", 200, 30, "KPI adherence (%)", 3),
-    scorecard("fig_escalations", 400, 30, "Alerts per 10 people a week", 4, lower_is_better=True),
-    scorecard("fig_reclaimed", 600, 30, "Manager hours reclaimed", 5),
+    scorecard("fig_escalations", 400, 30, "Alerts / 10 people / week", 4, lower_is_better=True),
+    scorecard("fig_reclaimed", 600, 30, "Hours reclaimed", 5),
     scorecard("fig_retention", 800, 30, "Tech retention (%)", 6),
-    scorecard("fig_open_alerts", 0, 150, "Open alerts", 8, baseline=False),
-    scorecard("fig_burnout", 200, 150, "On burnout watch", 9, baseline=False),
+    scorecard("fig_open_alerts", 0, 148, "Open alerts", 8, baseline=False),
+    scorecard("fig_burnout", 200, 148, "On burnout watch", 9, baseline=False),
     cell_chart("fig_completion_weeks", 0, 290, 490, "line", "Call completion by week (%)",
                f"Data!A12:A{11 + WEEKS}", f"Data!D12:D{11 + WEEKS}"),
     odoo_chart("fig_energy_weeks", 500, 290, 490, "line", "Average energy by week", "ops.checkin", "energy_level",
@@ -170,9 +170,9 @@ def dashboard_cells():
     # figures float over the grid (rows are 23 px): the text sits in the rows between them
     cells = {
         "A1": "The line's own KPIs: this period, and the change since the period before",
-        "D7": link("Open alerts", "ops.escalation", OPEN),
-        "F7": link("Burnout watch", "ops.escalation", BURNOUT),
         "A12": "Calls and energy",
+        "E12": link("Open alerts", "ops.escalation", OPEN),
+        "G12": link("Burnout watch", "ops.escalation", BURNOUT),
         "A27": "Alerts and KPIs",
         "A41": link("KPI actual against target (desktop)", "ops.kpi.value", [], view="pivot"),
         "A42": "=PIVOT(7)",

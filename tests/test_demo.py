@@ -28,12 +28,26 @@ class TestDemoCompany(OpsCoachCase):
         self.assertEqual(len(demo), 14)
         self.assertEqual(len(demo.filtered(lambda p: "field" in p.role_ids.mapped("level"))), 8)
 
-    def test_thirty_days_of_calls(self):
+    def test_two_months_of_calls_up_to_the_last_full_work_week(self):
         Checkin = self.env["ops.checkin"]
         days = {day for (day,) in Checkin._read_group([], ["checkin_date:day"])}
-        self.assertGreaterEqual(len(days), 20)
-        oldest = min(Checkin.search([]).mapped("checkin_date"))
-        self.assertGreaterEqual((datetime.date.today() - oldest).days, 28)
+        self.assertGreaterEqual(len(days), 40)
+        dates = Checkin.search([]).mapped("checkin_date")
+        friday = max(dates)
+        self.assertEqual(friday.weekday(), 4, "the demo ends on its anchor week's Friday, whatever the weekday")
+        self.assertGreaterEqual((friday - min(dates)).days, 56)
+
+    def test_the_same_story_any_weekday(self):
+        """Everything the rules raised is dated inside the anchor week, at the evening of its day."""
+        friday = max(self.env["ops.checkin"].search([]).mapped("checkin_date"))
+        alerts = self.env["ops.escalation"].search([])
+        self.assertEqual(len(alerts.filtered(lambda a: a.state in ("new", "acknowledged"))), 8)
+        friday_evening = datetime.datetime.combine(friday + datetime.timedelta(days=1), datetime.time(0, 0))
+        self.assertLessEqual(max(alerts.mapped("raised_date")), friday_evening, "18:00 in Chicago")
+        report = self.env["ops.weekly_report"].search([], limit=1)
+        self.assertEqual(report.week_start, friday - datetime.timedelta(days=4))
+        self.assertEqual(report.open_alerts, 8)
+        self.assertEqual(report.burnout_count, 1, "Luis")
 
     def test_luis_has_sat_at_energy_two_for_three_workdays(self):
         luis = self.env.ref("ops_coach.demo_employee_luis")
