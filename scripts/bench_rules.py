@@ -3,7 +3,8 @@
 Seeds 1,000 and then 10,000 employees with Ops profiles, 90 days of AM
 check-ins and 13 weeks of three KPIs, then times the daily rules (first run,
 which raises the alerts, and a second run the same day, which must raise
-none) and the weekly loop, counting SQL queries.
+none), the weekly loop, the managers' Today flags over everyone and the
+owner's company-wide morning briefing, counting SQL queries.
 
     ODOO_HOME=/opt/odoo18 /opt/odoo-venv/bin/python scripts/bench_rules.py
 
@@ -46,29 +47,36 @@ def seed(env, total):
         env.cr.commit()
     env.cr.execute(\"\"\"
         DELETE FROM ops_checkin; DELETE FROM ops_kpi_value;
-        INSERT INTO ops_checkin (name, employee_id, company_id, call_type, start, checkin_date, energy_level,
+        INSERT INTO ops_checkin (name, active, employee_id, company_id, call_type, start, checkin_date, energy_level,
                                  low_energy, ready_status, provider, completion_status, commitment,
                                  create_uid, write_uid, create_date, write_date)
-        SELECT 'B', e.id, e.company_id, 'am_checkin', d + time '13:00', d,
+        SELECT 'B', true, e.id, e.company_id, 'am_checkin', d + time '13:00', d,
                CASE WHEN e.id %% 50 = 0 AND d > %(today)s - 5 THEN 2 ELSE 3 + (e.id + extract(doy from d)::int) %% 3 END,
                e.id %% 50 = 0 AND d > %(today)s - 5, 'ready', 'manual', 'complete', 'Photos on every job',
                1, 1, now(), now()
           FROM hr_employee e JOIN ops_tech_profile p ON p.employee_id = e.id
          CROSS JOIN generate_series(%(today)s - 90, %(today)s, interval '1 day') AS d
          WHERE extract(isodow from d) < 6 AND NOT (d = %(today)s AND e.id %% 37 = 0);
-        INSERT INTO ops_kpi_value (employee_id, company_id, kpi_id, period, period_start, value,
-                                   create_uid, write_uid, create_date, write_date)
-        SELECT e.id, e.company_id, k.id, 'weekly', (%(monday)s - 7 * w)::date,
-               CASE WHEN e.id %% 100 = 0 AND w < 3 THEN k.target - 3 + w
-                    ELSE k.target * (1 + CASE WHEN w %% 2 = 0 THEN 0.01 ELSE -0.01 END) END,
-               1, 1, now(), now()
+        INSERT INTO ops_kpi_value (employee_id, company_id, department_id, kpi_id, period, period_start, value,
+                                   target, hits_target, origin, create_uid, write_uid, create_date, write_date)
+        SELECT e.id, e.company_id, e.department_id, k.id, 'weekly', (%(monday)s - 7 * w)::date, v.value,
+               k.target, (CASE WHEN k.higher_is_better THEN v.value >= k.target ELSE v.value <= k.target END)::int,
+               'manual', 1, 1, now(), now()
           FROM hr_employee e JOIN ops_tech_profile p ON p.employee_id = e.id
           JOIN ops_kpi k ON k.code IN ('tech_first_time_fix', 'tech_callback', 'tech_close_rate')
-         CROSS JOIN generate_series(0, 12) AS w;
+         CROSS JOIN generate_series(0, 12) AS w
+         CROSS JOIN LATERAL (SELECT CASE WHEN e.id %% 100 = 0 AND w < 3 THEN k.target - 3 + w
+                                         ELSE k.target * (1 + CASE WHEN w %% 2 = 0 THEN 0.01 ELSE -0.01 END)
+                                    END AS value) v;
         DELETE FROM ops_escalation; DELETE FROM ops_weekly_summary; DELETE FROM mail_activity;
     \"\"\", {{"today": TODAY, "monday": TODAY - datetime.timedelta(days=TODAY.weekday())}})
     env.cr.commit()
     env.invalidate_all()
+    owner = env.ref("hr.employee_admin")  # the admin is the owner: his briefing covers the company
+    if not Profile.search([("employee_id", "=", owner.id)]):
+        Profile.create({{"employee_id": owner.id, "role_ids": [Command.set(env.ref("ops_coach.role_owner").ids)]}})
+    env["ops.briefing"].search([]).unlink()
+    env.cr.commit()
     return Profile.search_count([])
 
 
@@ -112,6 +120,11 @@ with registry.cursor() as cr:
         measure(env, "daily-rules-first", Rule._cron_daily)
         measure(env, "daily-rules-again", Rule._cron_daily)
         measure(env, "weekly-loop", env["ops.weekly_summary"]._cron_weekly)
+        # the morning: Today's flags over everyone, and the owner's company-wide briefing
+        measure(env, "today-flags", lambda: env["ops.tech_profile"].search([("needs_me_today", "=", True)]))
+        company = env.company
+        now = datetime.datetime(2026, 11, 24, 18, 0)
+        measure(env, "owner-briefing", lambda: env["ops.briefing"]._brief_company(company, TODAY, now))
 """
 
 

@@ -44,6 +44,8 @@ class TestDemoCompany(OpsCoachCase):
         self.assertEqual(len(alerts.filtered(lambda a: a.state in ("new", "acknowledged"))), 8)
         friday_evening = datetime.datetime.combine(friday + datetime.timedelta(days=1), datetime.time(0, 0))
         self.assertLessEqual(max(alerts.mapped("raised_date")), friday_evening, "18:00 in Chicago")
+        self.assertEqual(sum(self.env["ops.system_kpi"].search([]).mapped("escalations")), len(alerts),
+                         "each alert counted on its company day")
         report = self.env["ops.weekly_report"].search([], limit=1)
         self.assertEqual(report.week_start, friday - datetime.timedelta(days=4))
         self.assertEqual(report.open_alerts, 8)
