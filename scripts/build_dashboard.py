@@ -78,6 +78,16 @@ def rates(pid):
     ]
 
 
+def ratio_rows(cells, first, count, pid, dim, numerator, denominator):
+    """One row per group of pivot ``pid`` by ``dim``: its header, both sums and their ratio (%)."""
+    for n in range(1, count + 1):
+        row = first + n - 1
+        cells[f"A{row}"] = f'=IFERROR(PIVOT.HEADER({pid},"#{dim}",{n}),"")'
+        cells[f"B{row}"] = f'=IFERROR(PIVOT.VALUE({pid},"{numerator}","#{dim}",{n}),"")'
+        cells[f"C{row}"] = f'=IFERROR(PIVOT.VALUE({pid},"{denominator}","#{dim}",{n}),"")'
+        cells[f"D{row}"] = f'=IFERROR(ROUND(100*B{row}/C{row},1),"")'
+
+
 def data_cells():
     cells = {"A1": "Meta-KPI", "B1": "This period", "C1": "Period before"}
     for row, ((label, now), (_label, before)) in enumerate(zip(rates(1), rates(2)), start=2):
@@ -85,19 +95,9 @@ def data_cells():
     cells["A8"], cells["B8"] = "Open alerts", f'=IFERROR({pv(5, "__count")}+0,0)'
     cells["A9"], cells["B9"] = "On burnout watch", f'=IFERROR({pv(6, "__count")}+0,0)'
     cells["A11"], cells["B11"], cells["C11"], cells["D11"] = "Week", "Calls made", "Calls expected", "Completion (%)"
-    for n in range(1, WEEKS + 1):
-        row = 11 + n
-        cells[f"A{row}"] = f'=IFERROR(PIVOT.HEADER(3,"#date:week",{n}),"")'
-        cells[f"B{row}"] = f'=IFERROR(PIVOT.VALUE(3,"checkins_made:sum","#date:week",{n}),"")'
-        cells[f"C{row}"] = f'=IFERROR(PIVOT.VALUE(3,"checkins_expected:sum","#date:week",{n}),"")'
-        cells[f"D{row}"] = f'=IFERROR(ROUND(100*B{row}/C{row},1),"")'
+    ratio_rows(cells, 12, WEEKS, 3, "date:week", "checkins_made:sum", "checkins_expected:sum")
     cells["A20"], cells["B20"], cells["C20"], cells["D20"] = "Team", "On target", "Values", "On target (%)"
-    for n in range(1, TEAMS + 1):
-        row = 20 + n
-        cells[f"A{row}"] = f'=IFERROR(PIVOT.HEADER(4,"#department_id",{n}),"")'
-        cells[f"B{row}"] = f'=IFERROR(PIVOT.VALUE(4,"hits_target:sum","#department_id",{n}),"")'
-        cells[f"C{row}"] = f'=IFERROR(PIVOT.VALUE(4,"__count","#department_id",{n}),"")'
-        cells[f"D{row}"] = f'=IFERROR(ROUND(100*B{row}/C{row},1),"")'
+    ratio_rows(cells, 21, TEAMS, 4, "department_id", "hits_target:sum", "__count")
     return {ref: {"content": content} for ref, content in cells.items()}
 
 
