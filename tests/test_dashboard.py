@@ -77,6 +77,18 @@ class TestDashboardData(DashboardMixin, OpsCoachCase):
         menus = self.env["ir.ui.menu"].with_user(self.user_manager).load_menus(debug=False)
         self.assertNotIn(self.env.ref("ops_coach.menu_ops_owner_dashboard").id, menus)
 
+    def test_every_figure_opens_records_a_director_may_see(self):
+        data = json.loads(self.dashboard.spreadsheet_data)
+        figures = {figure["id"] for figure in data["sheets"][0]["figures"]}
+        self.assertEqual(set(data["chartOdooMenusReferences"]), figures, "every figure drills down")
+        menus = self.env["ir.ui.menu"].with_user(self.user_director).load_menus(debug=False)
+        for figure, xmlid in data["chartOdooMenusReferences"].items():
+            menu = self.env.ref(xmlid)
+            self.assertIn(menu.id, menus, f"{figure}: {xmlid} is hidden from a director")
+            action = menu.action
+            self.assertEqual(action._name, "ir.actions.act_window", figure)
+            self.env[action.res_model].with_user(self.user_director).search([], limit=1)
+
     def test_no_public_frozen_copy(self):
         Share = self.env["spreadsheet.dashboard.share"].with_user(self.user_owner)
         with self.assertRaises(AccessError):
