@@ -5,6 +5,8 @@ decides what is worth saying and how it reads. Nothing to act on means no
 briefing at all.
 """
 
+from .rules import percentage
+
 SECTIONS = (  # key, title, what the subject line counts
     ("not_ready", "Not ready today", "not ready"),
     ("blockers", "Blockers this morning", "blocked"),
@@ -37,19 +39,15 @@ def alert_line(name, rule, state, raised, now):
     return f"{name}: {rule} ({waiting}, open {age_text(raised, now)})"
 
 
-def percent(part, whole):
-    return f"{round(100.0 * part / whole)} %" if whole else None
-
-
 def company_lines(totals):
     """The owner's and ops director's numbers; a rate with nothing behind it is left out."""
     lines = [f"{totals['people']} people on the line, {totals['open_alerts']} alerts open"]
-    completion = percent(totals["calls_made"], totals["calls_expected"])
-    if completion:
-        lines.append(f"Required calls made over the last 7 days: {completion}")
-    adherence = percent(totals["kpi_on_target"], totals["kpi_values"])
-    if adherence:
-        lines.append(f"KPI values on target over the last 7 days: {adherence}")
+    if totals["checkins_expected"]:
+        rate = percentage(totals["checkins_made"], totals["checkins_expected"])
+        lines.append(f"Required calls made over the last 7 days: {rate:g} %")
+    if totals["kpi_values"]:
+        rate = percentage(totals["kpi_on_target"], totals["kpi_values"])
+        lines.append(f"KPI values on target over the last 7 days: {rate:g} %")
     if totals.get("minutes_reclaimed"):
         lines.append(f"Manager time reclaimed over the last 7 days: {totals['minutes_reclaimed'] / 60:.1f} h")
     lines += [f"{label}: {amount}" for label, amount in totals.get("receivables", ())]

@@ -28,17 +28,16 @@ class Digest(models.Model):
         if not self.env.user.has_group("ops_coach.group_ops_director"):
             raise AccessError(self.env._("The Ops line's numbers are for its owner and ops director."))
         start, end, companies = self._get_kpi_compute_parameters()
-        [row] = self.env["ops.system_kpi"]._read_group(
-            [("company_id", "in", companies.ids), ("date", ">=", start[:10]), ("date", "<", end[:10])], [],
-            ["checkins_made:sum", "checkins_expected:sum", "kpi_on_target:sum", "kpi_values:sum",
-             "escalations:sum", "minutes_reclaimed:sum", "field_departures:sum", "field_headcount:avg"])
-        made, expected, on_target, values, alerts, minutes, departures, headcount = (value or 0 for value in row)
+        totals = self.env["ops.system_kpi"]._totals(
+            [("company_id", "in", companies.ids), ("date", ">=", start[:10]), ("date", "<", end[:10])])
         for digest in self:
-            digest.kpi_ops_call_completion_value = rule_logic.percentage(made, expected)
-            digest.kpi_ops_kpi_adherence_value = rule_logic.percentage(on_target, values)
-            digest.kpi_ops_alerts_value = alerts
-            digest.kpi_ops_hours_reclaimed_value = round(minutes / 60.0, 1)
-            digest.kpi_ops_retention_value = 100.0 - rule_logic.percentage(departures, headcount) if headcount else 0.0
+            digest.kpi_ops_call_completion_value = rule_logic.percentage(
+                totals["checkins_made"], totals["checkins_expected"])
+            digest.kpi_ops_kpi_adherence_value = rule_logic.percentage(totals["kpi_on_target"], totals["kpi_values"])
+            digest.kpi_ops_alerts_value = totals["escalations"]
+            digest.kpi_ops_hours_reclaimed_value = round(totals["minutes_reclaimed"] / 60.0, 1)
+            digest.kpi_ops_retention_value = (100.0 - rule_logic.percentage(
+                totals["field_departures"], totals["field_headcount"]) if totals["field_headcount"] else 0.0)
 
     def _compute_kpis_actions(self, company, user):
         res = super()._compute_kpis_actions(company, user)

@@ -1,6 +1,5 @@
 import datetime
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -8,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools.misc import format_amount
 
 from ..coach import briefing
-from .ops_tools import line_now
+from .ops_tools import company_now, line_now
 
 SEND_WINDOW_HOURS = 3  # a cron that ran late still briefs the morning, not the evening
 
@@ -72,8 +71,7 @@ class OpsBriefing(models.Model):
     @api.model
     def _morning_of(self, company, now):
         """The company's date when ``now`` is within its briefing window on one of its workdays."""
-        tz = pytz.timezone(self.env["ops.kpi"]._company_tz(company))
-        local = pytz.utc.localize(now).astimezone(tz)
+        local = company_now(company, now)
         hours = local.hour + local.minute / 60 - company.ops_briefing_hour
         workdays = {int(day) for day in company.resource_calendar_id.attendance_ids.mapped("dayofweek")} or set(range(5))
         if 0 <= hours < SEND_WINDOW_HOURS and local.weekday() in workdays:
@@ -82,10 +80,16 @@ class OpsBriefing(models.Model):
 
     @api.model
     def _brief_company(self, company, day, now):
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", company.id)])
+        heads = self._heads(company)
         done = self.search([("company_id", "=", company.id), ("date", "=", day)]).user_id
+        views = {}  # the company's view is worked out once for all its heads
         created = self.browse()
-        for user in self._recipients(company) - done:
-            facts, totals = self._facts_for(user, company, day, now)
+        for user in (heads | profiles.manager_id.user_id) - done:
+            key = "company" if user in heads else user.id
+            if key not in views:
+                views[key] = self._facts_for(user, company, profiles, heads, day, now)
+            facts, totals = views[key]
             sections = briefing.compose(facts, totals)
             if sections:
                 created |= self._deliver(user, company, day, "company" if totals else "team", facts, sections)
@@ -93,22 +97,16 @@ class OpsBriefing(models.Model):
 
     @api.model
     def _heads(self, company):
+        """The owner and ops director (by role): they are briefed on the whole company."""
         Rule = self.env["ops.escalation_rule"]
         return Rule._role_users("owner", company) | Rule._role_users("ops_director", company)
 
     @api.model
-    def _recipients(self, company):
-        """The owner and ops director, and everyone who manages someone on the line."""
-        managers = self.env["ops.tech_profile"].search([("company_id", "=", company.id)]).manager_id
-        return self._heads(company) | managers.user_id
-
-    @api.model
-    def _facts_for(self, user, company, day, now):
+    def _facts_for(self, user, company, profiles, heads, day, now):
         """``(facts, totals)``: the whole company for its heads (with the
         numbers), the people under them for the others."""
         Profile = self.env["ops.tech_profile"]
-        profiles = Profile.search([("company_id", "=", company.id)])
-        if user in self._heads(company):
+        if user in heads:
             return Profile._briefing_facts(profiles, now), self._company_totals(company, profiles, day)
         managers = user.employee_ids.filtered(lambda e: e.company_id == company)
         team = self.env["hr.employee"].search([("id", "child_of", managers.ids)]) - managers
@@ -123,9 +121,10 @@ class OpsBriefing(models.Model):
             raise AccessError(self.env._("Only managers get a morning briefing."))
         now = line_now(self.env)
         company = self.env.company
-        tz = pytz.timezone(self.env["ops.kpi"]._company_tz(company))
-        day = pytz.utc.localize(now).astimezone(tz).date()
-        facts, totals = self.sudo()._facts_for(self.env.user, company, day, now)
+        day = company_now(company, now).date()
+        cron = self.sudo()
+        profiles = cron.env["ops.tech_profile"].search([("company_id", "=", company.id)])
+        facts, totals = cron._facts_for(self.env.user, company, profiles, cron._heads(company), day, now)
         sections = briefing.compose(facts, totals)
         preview = self.env["ops.briefing.preview"].create({
             "subject": briefing.subject(day, facts),
@@ -136,16 +135,12 @@ class OpsBriefing(models.Model):
 
     @api.model
     def _company_totals(self, company, profiles, day):
-        week = self.env["ops.system_kpi"]._read_group(
-            [("company_id", "=", company.id), ("date", ">=", day - datetime.timedelta(days=7)), ("date", "<", day)],
-            [], ["checkins_made:sum", "checkins_expected:sum", "kpi_on_target:sum", "kpi_values:sum",
-                 "minutes_reclaimed:sum"])
-        made, expected, on_target, values, minutes = week[0]
-        return {"people": len(profiles), "calls_made": made or 0, "calls_expected": expected or 0,
-                "kpi_on_target": on_target or 0, "kpi_values": values or 0, "minutes_reclaimed": minutes or 0,
-                "open_alerts": self.env["ops.escalation"].search_count(
-                    [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]),
-                "receivables": self._receivables(company, day)}
+        """The last 7 days' system KPIs, the people and the open alerts, and the money lines."""
+        totals = self.env["ops.system_kpi"]._totals(
+            [("company_id", "=", company.id), ("date", ">=", day - datetime.timedelta(days=7)), ("date", "<", day)])
+        return dict(totals, people=len(profiles), receivables=self._receivables(company, day),
+                    open_alerts=self.env["ops.escalation"].search_count(
+                        [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]))
 
     @api.model
     def _receivables(self, company, day):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import rules as rule_logic
-from .ops_tools import line_now, local_now
+from .ops_tools import line_now
 
 RULE_KINDS = [
     ("low_energy_streak", "Low energy streak"),
@@ -247,24 +247,10 @@ class OpsEscalationRule(models.Model):
         """No AM check-in by the cutoff (threshold, local hour) on a workday."""
         profiles = self.env["ops.tech_profile"].search(
             [("role_ids.am_required", "=", True)] + self._scope_domain())
-        now = line_now(self.env)
-        due = {}
-        for employee in profiles.employee_id:
-            local = local_now(employee, now)
-            if local.hour + local.minute / 60 >= self.threshold_value:
-                due[employee] = local.date()
-        if not due:
-            return []
-        days = set(due.values())
-        called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
-            [("employee_id", "in", [e.id for e in due]), ("checkin_date", "in", list(days)),
-             ("call_type", "not in", ("job_closeout", "eod_closeout", "safety_report"))],
-            ["employee_id", "checkin_date:day"])}
-        silent = self.env["hr.employee"].union(*[e for e, d in due.items() if (e.id, d) not in called])
-        workdays = self.env["ops.workdays"]._workdays(silent, min(days), max(days))
-        return [{"rule": self, "employee": e,
-                 "reason": f"No AM check-in from {e.name} by {int(self.threshold_value)}:00 on {due[e]}."}
-                for e in silent if due[e] in workdays.get(e.id, set())]
+        missing = profiles._missing_am_call(line_now(self.env), self.threshold_value)
+        return [{"rule": self, "employee": p.employee_id,
+                 "reason": f"No AM check-in from {p.employee_id.name} by {int(self.threshold_value)}:00 on {day}."}
+                for p, day in missing.items()]
 
     def _evaluate_owner_ops_work(self):
         """The owner doing hands-on ops work on more than X days: a system failure."""

@@ -1,11 +1,9 @@
 import datetime
 
-import pytz
-
 from odoo import api, fields, models
 
 from ..coach import kpi_compute as kc
-from .ops_tools import line_now
+from .ops_tools import company_now, company_tz, line_now
 
 
 class OpsKpiCompute(models.Model):
@@ -20,13 +18,13 @@ class OpsKpiCompute(models.Model):
         # the companies with people on the line; KPIs whose app is missing wait for it
         kpis = self.search([("source", "!=", "manual")]).filtered(lambda kpi: kpi._computable())
         for [company] in self.env["ops.tech_profile"].sudo()._read_group([], ["company_id"]):
-            today = pytz.utc.localize(line_now(self.env)).astimezone(pytz.timezone(self._company_tz(company))).date()
+            today = company_now(company, line_now(self.env)).date()
             for kpi in kpis:
                 kpi._compute_values(company, today, periods)
 
     @staticmethod
     def _company_tz(company):
-        return company.partner_id.tz or company.resource_calendar_id.tz or "UTC"
+        return company_tz(company)
 
     def _compute_values(self, company, today, periods=None):
         self.ensure_one()

@@ -6,6 +6,8 @@ from ..coach.kpi_compute import utc_naive
 from .ops_weekly_summary import AM_LIKE
 
 DEFAULT_MINUTES_PER_CHECKIN = 5
+SUMMED = ("checkins_made", "checkins_expected", "kpi_on_target", "kpi_values", "escalations", "minutes_reclaimed",
+          "field_departures")
 
 
 class OpsSystemKpi(models.Model):
@@ -34,6 +36,13 @@ class OpsSystemKpi(models.Model):
     field_departures = fields.Integer("Field departures")
 
     _sql_constraints = [("company_date_uniq", "unique(company_id, date)", "One row per company and day.")]
+
+    @api.model
+    def _totals(self, domain):
+        """The counts summed over the rows of ``domain`` (a rate is a ratio of
+        two of them) and the average field headcount, by field name."""
+        [row] = self._read_group(domain, [], [f"{name}:sum" for name in SUMMED] + ["field_headcount:avg"])
+        return dict(zip(SUMMED + ("field_headcount",), (value or 0 for value in row)))
 
     @api.model
     def _cron_compute(self, day=None):

@@ -6,10 +6,10 @@ from odoo import api, fields, models
 from ..coach import briefing
 from ..coach.kpi_compute import utc_naive
 from .ops_tools import line_now, local_now
-from .ops_weekly_summary import AM_LIKE
 
 OPEN = ("new", "acknowledged")
 STREAK_KINDS = ("low_energy_streak", "kpi_decline")
+NOT_AN_AM_CALL = ("job_closeout", "eod_closeout", "safety_report")
 DEFAULT_AM_CUTOFF = 10.0  # local hour, when no missed-check-in rule says otherwise (as the shipped rule)
 
 
@@ -85,7 +85,8 @@ class OpsTechProfileToday(models.Model):
         for alert in self.env["ops.escalation"].search(
                 [("employee_id", "in", self.employee_id.ids), ("state", "in", OPEN)], order="raised_date"):
             alerts[alert.employee_id.id] |= alert
-        missed = self._missed_am(today, calls, now)
+        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
+        missed = self._missing_am_call(now, rule.threshold_value if rule else DEFAULT_AM_CUTOFF)
         facts = {}
         for profile in self:
             employee = profile.employee_id.id
@@ -94,26 +95,32 @@ class OpsTechProfileToday(models.Model):
                 "day": today[profile.id],
                 "not_ready": todays.filtered(lambda c: c.ready_status == "not_ready"),
                 "blockers": todays.filtered("blocker_flag"),
-                "missed": profile.id in missed,
+                "missed": profile in missed,
                 "alerts": alerts[employee],
                 "streaks": alerts[employee].filtered(lambda a: a.kind in STREAK_KINDS),
             }
         return facts
 
-    def _missed_am(self, today, calls, now):
-        """Profiles whose role requires an AM call, on a workday, past the
-        missed-check-in rule's cutoff, with no AM call today."""
-        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
-        cutoff = rule.threshold_value if rule else DEFAULT_AM_CUTOFF
-        due = self.filtered(lambda p: p.role_ids.filtered("am_required"))
-        due = due.filtered(lambda p: (lambda t: t.hour + t.minute / 60 >= cutoff)(local_now(p.employee_id, now)))
+    def _missing_am_call(self, now, cutoff):
+        """``{profile: day}`` of these profiles whose role requires an AM call,
+        whose local time is past ``cutoff`` (an hour) on one of their
+        workdays, and who have not called that day (a close-out or a safety
+        report is no AM call). The missed-check-in rule and Today both ask."""
+        due = {}
+        for profile in self.filtered(lambda p: p.role_ids.filtered("am_required")):
+            local = local_now(profile.employee_id, now)
+            if local.hour + local.minute / 60 >= cutoff:
+                due[profile] = local.date()
         if not due:
-            return set()
-        days = {today[p.id] for p in due}
-        workdays = self.env["ops.workdays"]._workdays(due.employee_id, min(days), max(days))
-        return {p.id for p in due if today[p.id] in workdays.get(p.employee_id.id, set())
-                and not calls[p.employee_id.id].filtered(
-                    lambda c, d=today[p.id]: c.checkin_date == d and c.call_type in AM_LIKE)}
+            return {}
+        days = set(due.values())
+        called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", [p.employee_id.id for p in due]), ("checkin_date", "in", list(days)),
+             ("call_type", "not in", NOT_AN_AM_CALL)], ["employee_id", "checkin_date:day"])}
+        silent = {p: d for p, d in due.items() if (p.employee_id.id, d) not in called}
+        employees = self.env["hr.employee"].union(*[p.employee_id for p in silent])
+        workdays = self.env["ops.workdays"]._workdays(employees, min(days), max(days))
+        return {p: d for p, d in silent.items() if d in workdays.get(p.employee_id.id, set())}
 
     @api.model
     def _briefing_facts(self, profiles, now):

@@ -37,6 +37,16 @@ def local_now(employee, now=None):
     return pytz.utc.localize(now or fields.Datetime.now()).astimezone(tz)
 
 
+def company_tz(company):
+    """The company's timezone: its address's, else its working calendar's, else UTC."""
+    return company.partner_id.tz or company.resource_calendar_id.tz or "UTC"
+
+
+def company_now(company, now):
+    """``now`` (naive UTC) on the company's wall clock."""
+    return pytz.utc.localize(now).astimezone(pytz.timezone(company_tz(company)))
+
+
 def line_now(env):
     """The line's clock: now, unless a replay sets ``ops_now`` (a naive UTC
     datetime) in the context, as the demo does to tell its anchor week."""

@@ -29,7 +29,7 @@ def test_sections_keep_reading_order_and_skip_empty_ones():
 
 
 def test_company_numbers_leave_out_rates_with_nothing_behind_them():
-    totals = {"people": 14, "open_alerts": 7, "calls_made": 38, "calls_expected": 40, "kpi_on_target": 0,
+    totals = {"people": 14, "open_alerts": 7, "checkins_made": 38, "checkins_expected": 40, "kpi_on_target": 0,
               "kpi_values": 0, "minutes_reclaimed": 690}
     [(title, lines)] = briefing.compose({}, totals)
     assert title == "The company"
