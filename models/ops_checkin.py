@@ -151,13 +151,14 @@ class OpsCheckin(models.Model):
             checkin.low_energy = 0 < checkin.energy_level <= 2
 
     @api.depends(
-        "call_type", "diagnosis_done", "photos_uploaded", "options_presented", "customer_understood",
-        "job_id.ops_photo_count", "job_id.ops_sheet_id.photos_required", "job_id.ops_reading_ids.item_id",
+        "call_type", "is_placeholder", "diagnosis_done", "photos_uploaded", "options_presented",
+        "customer_understood", "job_id.ops_photo_count", "job_id.ops_sheet_id.photos_required", "job_id.ops_reading_ids.item_id",
     )
     def _compute_missed_steps(self):
         for checkin in self:
             missing = []
-            if checkin.call_type == "job_closeout":
+            # a placeholder is a hang-up before any answer: nothing was skipped, nothing was said
+            if checkin.call_type == "job_closeout" and not checkin.is_placeholder:
                 job = checkin.job_id
                 missing = closeout.missing_items(
                     {key: checkin[key] for key, _label in checkin_values.JOB_CHECKLIST},
@@ -195,10 +196,11 @@ class OpsCheckin(models.Model):
         for checkin in self.filtered("focus_summary"):
             check_or_raise(checkin_values.check_focus_words, checkin.focus_summary)
 
-    @api.constrains("call_type", "job_id")
+    @api.constrains("call_type", "job_id", "is_placeholder")
     def _check_job(self):
+        # a call that hung up in the close-out window, before naming its job, is still kept
         for checkin in self:
-            if checkin.call_type == "job_closeout" and not checkin.job_id:
+            if checkin.call_type == "job_closeout" and not checkin.job_id and not checkin.is_placeholder:
                 raise ValidationError(self.env._("A job close-out needs the job it closes."))
 
     @api.model_create_multi

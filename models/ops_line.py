@@ -15,6 +15,8 @@ CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_clo
 CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout", "get_job_sheet",
                 "send_photo_link", "create_quote", "log_eod_closeout", "report_safety_issue")
 MAX_JOB_ID = payload.LARGEST_INT
+# how the call ended: the provider's report says it, and answers never overwrite it
+ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
 
 
 class OpsLine(models.AbstractModel):
@@ -287,6 +289,7 @@ class OpsLine(models.AbstractModel):
         unfilled = existing or (Checkin.search(call + [("is_placeholder", "=", True)], limit=1)
                                 if message.call_id else Checkin)
         if unfilled and not placeholder:
+            values = {key: value for key, value in values.items() if key not in ENDING_FIELDS or not unfilled[key]}
             unfilled.write(dict(values, call_type=call_type, role_id=self._role_for(profile, call_type, flow).id,
                                 completion_status=values.get("completion_status", "complete"),
                                 is_placeholder=False, effects_done=False))
@@ -424,9 +427,8 @@ class OpsLine(models.AbstractModel):
         """Store how the call ended on its check-ins; a call that logged none
         still leaves one, marked incomplete. Only what the message carries is
         written: Retell's call_ended and call_analyzed may come in either order."""
-        values = {"end_reason": message.ended_reason, "transcript": message.transcript,
-                  "summary": message.summary, "duration_seconds": message.duration_seconds()}
-        values = {key: value for key, value in values.items() if value or value == 0}
+        said = (message.ended_reason, message.transcript, message.summary, message.duration_seconds())
+        values = {key: value for key, value in zip(ENDING_FIELDS, said) if value or value == 0}
         checkins = self.env["ops.checkin"].search(
             [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
         if checkins:

@@ -127,8 +127,9 @@ with registry.cursor() as cr:
         self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ODOO_HOME)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
+            # the port listens before the workers are up: a slow first answer is not a failure
+            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+                if requests.get(f"{self.url}/web/health", timeout=5).status_code == 200:
                     return
             if self._process.poll() is not None:
                 raise RuntimeError(f"Odoo stopped: see {self.log_path}")

@@ -14,6 +14,8 @@ URL = "/ops_coach/vapi"
 JOURNAL_LOG = "odoo.addons.ops_coach.models.ops_call_event"
 # 07:00 in Chicago, the test technician's timezone: inside the AM flow's window
 CHICAGO_MORNING = "2026-11-24 13:00:00"
+# 18:51 in Chicago: the close-out and end-of-day flows are open, the AM flow is not
+CHICAGO_EVENING = "2026-11-25 00:51:00"
 
 
 def envelope(kind, call_id="call-1", number="+15125550191", **message):
@@ -39,7 +41,11 @@ AM_CHECKIN = {  # exactly the argument names of seed 001
 
 
 class VapiCase(HttpCase, OpsCoachCase):
-    """Posts to the Vapi webhook as Vapi does; no tests of its own."""
+    """Posts to the Vapi webhook as Vapi does; no tests of its own. The line's
+    clock is a Tuesday morning unless a test sets another: which flows are open
+    depends on the caller's local time, never on when the suite runs."""
+
+    freeze_time = CHICAGO_MORNING
 
     @classmethod
     def setUpClass(cls):
@@ -311,6 +317,31 @@ class TestVapiWebhook(VapiCase):
         self.assertEqual(len(checkin), 1)
         self.assertEqual((checkin.completion_status, checkin.end_reason, checkin.employee_id),
                          ("incomplete", "silence-timed-out", self.emp_tech))
+
+    @freeze_time(CHICAGO_EVENING)
+    def test_an_evening_hang_up_in_the_close_out_window_leaves_one_incomplete_checkin(self):
+        self.post(envelope("assistant-request", call_id="call-evening"))
+        self.assertEqual(self.last_event().flow_id.call_type, "job_closeout", "the close-out flow is offered first")
+        self.post(envelope("end-of-call-report", call_id="call-evening", endedReason="customer-ended-call",
+                           analysis={}, artifact={}))
+        checkin = self.checkins("call-evening")
+        self.assertRecordValues(checkin, [{"completion_status": "incomplete", "end_reason": "customer-ended-call",
+                                           "is_placeholder": True, "missed_steps": False}])
+        self.assertEqual(self.last_event().outcome, "processed")
+
+    @freeze_time(CHICAGO_EVENING)
+    def test_an_evening_report_before_the_morning_answers_leaves_one_checkin_with_both(self):
+        self.post(envelope("assistant-request"))
+        self.post(envelope("end-of-call-report", endedReason="customer-ended-call",
+                           startedAt="2026-11-25T00:51:00.000Z", endedAt="2026-11-25T00:52:40.000Z",
+                           analysis={"summary": "Energy 4"}, artifact={"transcript": "AI: Hi"}))
+        status, body = self.post(tool_calls(("t1", "log_daily_checkin", AM_CHECKIN)))
+        self.assertEqual(status, 200)
+        self.assertTrue(body["results"][0]["result"].startswith("Logged"), body)
+        self.assertRecordValues(self.checkins(), [{
+            "call_type": "am_checkin", "energy_level": 4, "completion_status": "complete", "is_placeholder": False,
+            "end_reason": "customer-ended-call", "duration_seconds": 100, "transcript": "AI: Hi"}])
+        self.assertEqual(set(self.Event.search([("call_id", "=", "call-1")]).mapped("outcome")), {"processed"})
 
     def test_other_message_types_are_acknowledged(self):
         for kind in ("status-update", "conversation-update", "speech-update", "hang"):
