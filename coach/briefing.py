@@ -5,7 +5,7 @@ decides what is worth saying and how it reads. Nothing to act on means no
 briefing at all.
 """
 
-from .rules import percentage
+from .vocabulary import META_KPI
 
 SECTIONS = (  # key, title, what the subject line counts
     ("not_ready", "Not ready today", "not ready"),
@@ -41,15 +41,16 @@ def alert_line(name, rule, state, raised, now):
 
 def company_lines(totals):
     """The owner's and ops director's numbers; a rate with nothing behind it is left out."""
-    lines = [f"{totals['people']} people on the line, {totals['open_alerts']} alerts open"]
-    if totals["checkins_expected"]:
-        rate = percentage(totals["checkins_made"], totals["checkins_expected"])
-        lines.append(f"Required calls made over the last 7 days: {rate:g} %")
-    if totals["kpi_values"]:
-        rate = percentage(totals["kpi_on_target"], totals["kpi_values"])
-        lines.append(f"KPI values on target over the last 7 days: {rate:g} %")
+    lines = [f"{totals['people_on_line']} people on the line, {totals['open_alerts']} alerts open"]
+    completion = META_KPI["call_completion"].value(totals)
+    if completion is not None:
+        lines.append(f"Required calls made over the last 7 days: {completion:g} %")
+    adherence = META_KPI["kpi_adherence"].value(totals)
+    if adherence is not None:
+        lines.append(f"KPI values on target over the last 7 days: {adherence:g} %")
     if totals.get("minutes_reclaimed"):
-        lines.append(f"Manager time reclaimed over the last 7 days: {totals['minutes_reclaimed'] / 60:.1f} h")
+        hours = META_KPI["hours_reclaimed"].value(totals)
+        lines.append(f"Manager time reclaimed over the last 7 days: {hours:.1f} h")
     lines += [f"{label}: {amount}" for label, amount in totals.get("receivables", ())]
     return lines
 
@@ -80,7 +81,7 @@ def compose(facts, totals=None):
     nothing to act on and no numbers to give: then no briefing is sent.
     """
     sections = [(title, facts[key]) for key, title, _short in SECTIONS if facts.get(key)]
-    if totals and totals.get("people"):
+    if totals and totals.get("people_on_line"):
         sections.append(("The company", company_lines(totals)))
     return sections
 

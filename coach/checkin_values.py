@@ -73,7 +73,3 @@ def check_count(count, label, minimum, maximum):
         raise InvalidValue(f"{label}: {minimum} to {maximum} required, got {count}")
     return count
 
-
-def missing_checklist_items(answers):
-    """Names of the job close-out checklist items not answered 'yes'."""
-    return [label for key, label in JOB_CHECKLIST if not answers.get(key)]

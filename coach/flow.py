@@ -10,8 +10,8 @@ import math
 import re
 
 from .checkin_values import InvalidValue, OutOfRange, check_energy, check_focus_words
+from .vocabulary import OPS_ONLY
 
-ANSWER_TYPES = ("scale", "yes_no", "choice", "number", "text", "short_text")
 YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "sure", "true", "correct", "affirmative", "1", "ready"}
 NO_WORDS = {"no", "n", "nope", "nah", "false", "negative", "0", "not"}
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -21,8 +21,6 @@ MEASURABLE_HINTS = re.compile(
     r"until|per|first|last|noon|morning|tonight|today)\b",
     re.IGNORECASE,
 )
-CONDITION_OPERATORS = ("eq", "ne", "le", "ge", "truthy", "falsy")
-OPS_ONLY = "ops_only"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,7 +29,3 @@ def normalize_e164(raw_number, default_region=None):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
-
-def is_withheld(raw_number):
-    """True when the provider gave no usable caller ID."""
-    return raw_number is None or str(raw_number).strip().lower() in WITHHELD_MARKERS

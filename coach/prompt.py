@@ -2,6 +2,8 @@
 
 import string
 
+from .vocabulary import DEFAULT_KPI_MODE, kpi_trend, on_target
+
 TONE = ("You are Ops Coach, the company's Ops line. Be warm, brief and practical: this is support, "
         "not surveillance. Never lecture, never judge, never read data back to the caller that they "
         "did not give you today. One question at a time; accept short answers.")
@@ -84,16 +86,11 @@ def _caller_section(context, flows):
     return "\n".join(lines)
 
 
-KPI_MODES = ("never", "on_target", "always")
 TREND_WORDS = {"up": "better than the period before", "down": "worse than the period before",
                "flat": "about the same as the period before"}
 
 
-def _on_target(value, target, higher_is_better):
-    return value >= target if higher_is_better else value <= target
-
-
-def kpi_numbers(kpi, mode="on_target"):
+def kpi_numbers(kpi, mode=DEFAULT_KPI_MODE):
     """What the line says about the primary KPI's numbers: ``(spoken, guidance)``.
 
     ``kpi``: dict with name, unit, values (oldest first), target, higher_is_better.
@@ -107,13 +104,11 @@ def kpi_numbers(kpi, mode="on_target"):
     unit = kpi.get("unit") or ""
     last = f"{values[-1]:g}{' ' + unit if unit and unit != '%' else unit}"
     target = kpi.get("target")
-    direction = None
-    if len(values) >= 2:
-        previous, current = values[-2], values[-1]
-        better = current > previous if kpi.get("higher_is_better", True) else current < previous
-        direction = "flat" if current == previous else ("up" if better else "down")
-    on_target = bool(target) and _on_target(values[-1], target, kpi.get("higher_is_better", True))
-    if mode == "on_target" and not on_target:
+    higher_is_better = kpi.get("higher_is_better", True)
+    # the same trend, with the same tolerance, as the weekly summary and the person's page
+    direction = kpi_trend(values, higher_is_better, target) if len(values) >= 2 else None
+    hit = bool(target) and on_target(values[-1], target, higher_is_better)
+    if mode == "on_target" and not hit:
         return "", ("Its last value is off target: do not quote the number; be supportive and ask for one "
                     "action today that moves it.")
     sentence = f"Last period {last}"
@@ -121,5 +116,5 @@ def kpi_numbers(kpi, mode="on_target"):
         sentence += f", target {target:g}{unit if unit == '%' else ''}"
     if direction:
         sentence += f", {TREND_WORDS[direction]}"
-    sentence += "." if not on_target else ": on target, nice work."
+    sentence += "." if not hit else ": on target, nice work."
     return sentence, "You may say: " + sentence

@@ -17,7 +17,6 @@ from .vapi import KEPT_FOR_RETRY, MAX_CALL_SECONDS, ToolCall
 PayloadError = payload.PayloadError
 SIGNATURE = re.compile(r"v=(\d{1,16}),d=([0-9a-fA-F]{64})")
 SIGNATURE_TOLERANCE_MS = 5 * 60 * 1000  # what retell-sdk's verify allows
-CALL_EVENTS = ("call_started", "call_ended", "call_analyzed")
 FUNCTION = "function"
 INBOUND = "call_inbound"
 # Retell's events mapped onto the line's message types
@@ -67,10 +66,6 @@ class Message(payload.Message):
     @property
     def summary(self):
         return payload.text(payload.obj(self.call.get("call_analysis")).get("call_summary"))
-
-    @property
-    def structured_data(self):
-        return payload.obj(payload.obj(self.call.get("call_analysis")).get("custom_analysis_data"))
 
 
 def _from_ms(value):

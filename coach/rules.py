@@ -7,7 +7,6 @@ and asks these functions what they mean.
 import datetime
 import statistics
 
-TREND_TOLERANCE = 0.25  # energy points, or a fraction of the KPI target for KPIs
 
 
 def low_energy_streak(readings, workdays, threshold, today):
@@ -62,33 +61,6 @@ def in_cooldown(last_closed, cooldown_days, now):
     return bool(last_closed and cooldown_days and now - last_closed < datetime.timedelta(days=cooldown_days))
 
 
-def trend(current, previous, tolerance=TREND_TOLERANCE):
-    """``up``, ``flat`` or ``down`` (``flat`` when either side is unknown)."""
-    if current is None or previous is None or abs(current - previous) <= tolerance:
-        return "flat"
-    return "up" if current > previous else "down"
-
-
-def kpi_trend(values, higher_is_better, target=None):
-    """Performance trend of a KPI over its last two periods: ``up`` is better."""
-    if len(values) < 2:
-        return "flat"
-    previous, current = values[-2], values[-1]
-    if not higher_is_better:
-        previous, current = -previous, -current
-    tolerance = abs(target or 0) * 0.01
-    return trend(current, previous, tolerance)
-
-
-# a KPI's trend in words that cannot be misread: "Callback %: down" sounds like good news
-KPI_TREND_WORDS = {"up": "better", "flat": "steady", "down": "worse"}
-
-
-def kpi_trend_words(values, higher_is_better, target=None):
-    """``better``, ``steady`` or ``worse``: :func:`kpi_trend` as a reader takes it."""
-    return KPI_TREND_WORDS[kpi_trend(values, higher_is_better, target)]
-
-
 def burnout_flag(week_energies, streak_days, threshold=2, streak_needed=2):
     """Burnout watch: a low-energy streak, or a week averaging at or under
     the threshold with at least two readings."""
@@ -107,15 +79,6 @@ def load_imbalance(loads, ratio=2.0):
     lightest = min(loads, key=lambda m: (loads[m], str(m)))
     flagged = loads[busiest] >= 2 and loads[busiest] >= ratio * max(loads[lightest], 1)
     return flagged, busiest, lightest
-
-
-def on_target(value, target, higher_is_better):
-    """A KPI value at or better than its target."""
-    return value >= target if higher_is_better else value <= target
-
-
-def percentage(part, whole):
-    return round(100.0 * part / whole, 1) if whole else 0.0
 
 
 def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_trends,

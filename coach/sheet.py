@@ -112,7 +112,3 @@ def check_readings(readings, spoken, retried=()):
             result.problems.append(str(error))
     return result
 
-
-def missing_required(readings, values):
-    """Labels of the required readings with no value."""
-    return [reading.label for reading in readings if reading.required and reading.code not in values]

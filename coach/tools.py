@@ -1,19 +1,19 @@
-"""The Ops line's voice tools: names, JSON schemas and call types.
+"""The Ops line's voice tools: names and JSON schemas.
 
-The names and arguments of seed 001 (``get_tech_checkin_context``,
-``log_daily_checkin``) are kept so an assistant built from it works unchanged:
-the flows' step keys are those argument names, so the schema, the prompt and
-every error speak the same names.
+The original assistant's names and arguments (``get_tech_checkin_context``,
+``log_daily_checkin``, ``daily_checkin``) are kept so an assistant built on
+them works unchanged: the flows' step keys are those argument names, so the
+schema, the prompt and every error speak the same names.
 """
 
-# seed 001 call types -> ours
-CALL_TYPE_ALIASES = {"daily_checkin": "am_checkin", "daily": "am_checkin"}
-ROLE_CALL_TYPES = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
-                   "dispatch_checkin", "accounting_checkin", "warehouse_checkin")
+from .vocabulary import CALL_TYPE_ALIASES, MORNING_CALL_TYPES
+
+# the check-ins log_daily_checkin takes: the morning call of every role
+ROLE_CALL_TYPES = MORNING_CALL_TYPES
 
 
 def canonical_arguments(arguments):
-    """The arguments with seed 001's call types mapped to ours."""
+    """The arguments with older assistants' call type names mapped to ours."""
     call_type = arguments.get("call_type")
     if isinstance(call_type, str):
         return dict(arguments, call_type=CALL_TYPE_ALIASES.get(call_type.strip(), call_type.strip()))
@@ -45,7 +45,7 @@ CHECKIN_PROPERTIES = {
     "commitment": _string("The micro-commitment the caller confirmed (default: kpi_action_today)."),
     "call_completed": _boolean("False when the caller hung up or ran out of time mid-flow."),
     "duration_seconds": {"type": "integer", "minimum": 0, "maximum": 86400},
-    "call_id": _string("Seed 001's call id; the call is known from the message, so it is optional."),
+    "call_id": _string("The call's id; the call is known from the message, so it is optional."),
     "owner_constraint": _string("Owner: the single constraint limiting growth."),
     "owner_mode": {"type": "string", "enum": ["creation", "reaction"]},
     "avoided_decision": _string("Owner: one decision being avoided."),

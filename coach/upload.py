@@ -8,7 +8,6 @@ opens the whole job, see the close-out reference).
 
 import base64
 import hashlib
-import hmac
 import secrets
 import urllib.parse
 
@@ -33,11 +32,6 @@ def new_token():
 
 def token_hash(token):
     return hashlib.sha256(str(token).encode("utf-8")).hexdigest()
-
-
-def same_hash(token, stored_hash):
-    """Constant-time comparison of a presented token with a stored hash."""
-    return hmac.compare_digest(token_hash(token), stored_hash or "")
 
 
 def refusal(link, now, job_id=None):

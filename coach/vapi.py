@@ -13,7 +13,6 @@ from . import payload
 
 MAX_BODY_BYTES = payload.MAX_BODY_BYTES
 PayloadError = payload.PayloadError
-ANSWERED_TYPES = ("assistant-request", "tool-calls")
 MAX_CALL_SECONDS = 24 * 3600
 
 
@@ -55,10 +54,6 @@ class Message(payload.Message):
     @property
     def summary(self):
         return payload.text(payload.obj(self.raw.get("analysis")).get("summary") or self.raw.get("summary"))
-
-    @property
-    def structured_data(self):
-        return payload.obj(payload.obj(self.raw.get("analysis")).get("structuredData"))
 
 
 def _parse_time(value):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from ..coach import rules as rule_logic
+from ..coach.vocabulary import META_KPIS
 
 OWNER_DIGEST = "ops_coach.digest_ops_owner"
 
@@ -15,8 +15,8 @@ class Digest(models.Model):
     kpi_ops_call_completion_value = fields.Float(compute="_compute_kpi_ops_values")
     kpi_ops_kpi_adherence = fields.Boolean("Ops line: KPI adherence (%)")
     kpi_ops_kpi_adherence_value = fields.Float(compute="_compute_kpi_ops_values")
-    kpi_ops_alerts = fields.Boolean("Ops line: alerts raised")
-    kpi_ops_alerts_value = fields.Integer(compute="_compute_kpi_ops_values")
+    kpi_ops_alerts = fields.Boolean("Ops line: alerts per 10 people a week")
+    kpi_ops_alerts_value = fields.Float(compute="_compute_kpi_ops_values")
     kpi_ops_hours_reclaimed = fields.Boolean("Ops line: manager hours reclaimed")
     kpi_ops_hours_reclaimed_value = fields.Float(compute="_compute_kpi_ops_values")
     kpi_ops_retention = fields.Boolean("Ops line: tech retention (%)")
@@ -31,13 +31,8 @@ class Digest(models.Model):
         totals = self.env["ops.system_kpi"]._totals(
             [("company_id", "in", companies.ids), ("date", ">=", start[:10]), ("date", "<", end[:10])])
         for digest in self:
-            digest.kpi_ops_call_completion_value = rule_logic.percentage(
-                totals["checkins_made"], totals["checkins_expected"])
-            digest.kpi_ops_kpi_adherence_value = rule_logic.percentage(totals["kpi_on_target"], totals["kpi_values"])
-            digest.kpi_ops_alerts_value = totals["escalations"]
-            digest.kpi_ops_hours_reclaimed_value = round(totals["minutes_reclaimed"] / 60.0, 1)
-            digest.kpi_ops_retention_value = (100.0 - rule_logic.percentage(
-                totals["field_departures"], totals["field_headcount"]) if totals["field_headcount"] else 0.0)
+            for meta in META_KPIS:
+                digest[f"kpi_ops_{meta.code}_value"] = meta.value(totals) or 0.0
 
     def _compute_kpis_actions(self, company, user):
         res = super()._compute_kpis_actions(company, user)

@@ -138,7 +138,7 @@ class OpsBriefing(models.Model):
         """The last 7 days' system KPIs, the people and the open alerts, and the money lines."""
         totals = self.env["ops.system_kpi"]._totals(
             [("company_id", "=", company.id), ("date", ">=", day - datetime.timedelta(days=7)), ("date", "<", day)])
-        return dict(totals, people=len(profiles), receivables=self._receivables(company, day),
+        return dict(totals, people_on_line=len(profiles), receivables=self._receivables(company, day),
                     open_alerts=self.env["ops.escalation"].search_count(
                         [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]))
 

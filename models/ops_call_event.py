@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 
 from ..coach import payload as payload_rules
 from ..coach import retell, twilio, vapi
+from ..coach.vocabulary import LINE_PROVIDERS
 
 _logger = logging.getLogger(__name__)
 OUTCOMES = [
@@ -58,8 +59,7 @@ class OpsCallEvent(models.Model):
     _description = "Ops line webhook event"
     _order = "id desc"
 
-    provider = fields.Selection([("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("test", "Test console")],
-                                required=True, index=True)
+    provider = fields.Selection(list(LINE_PROVIDERS), required=True, index=True)
     event_type = fields.Char(index=True)
     call_id = fields.Char("Provider call id", index=True)
     call_ref_id = fields.Many2one("ops.call", string="Call", index="btree_not_null", ondelete="set null")

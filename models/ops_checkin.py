@@ -2,24 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values, closeout
+from ..coach.vocabulary import CALL_TYPES, CHECKIN_SOURCES
 from .ops_tools import check_or_raise, local_now
 
-CALL_TYPES = [
-    ("am_checkin", "AM check-in"),
-    ("ops_only", "Ops only"),
-    ("job_closeout", "Job close-out"),
-    ("eod_closeout", "End-of-day close-out"),
-    ("owner_checkin", "Owner check-in"),
-    ("gm_checkin", "GM check-in"),
-    ("manager_checkin", "Manager check-in"),
-    ("dispatch_checkin", "Dispatch check-in"),
-    ("accounting_checkin", "Accounting check-in"),
-    ("warehouse_checkin", "Warehouse check-in"),
-    ("weekly", "Weekly check-in"),
-    ("safety_report", "Safety report"),
-]
-PROVIDERS = [("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("manual", "Manual"),
-             ("test", "Test console")]
 JOB_DONE_STATE = "1_done"
 YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
@@ -46,7 +31,7 @@ class OpsCheckin(models.Model):
     department_id = fields.Many2one(related="employee_id.department_id", store=True)
     manager_id = fields.Many2one(related="employee_id.parent_id", store=True, string="Manager")
     role_id = fields.Many2one("ops.role", index=True)
-    call_type = fields.Selection(CALL_TYPES, required=True, default="am_checkin", index=True)
+    call_type = fields.Selection(list(CALL_TYPES), required=True, default="am_checkin", index=True)
     start = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     checkin_date = fields.Date(
         "Day", compute="_compute_checkin_date", store=True, index=True,
@@ -103,7 +88,7 @@ class OpsCheckin(models.Model):
         [("complete", "Complete"), ("partial", "Partial"), ("incomplete", "Incomplete")],
         default="complete", required=True, tracking=True,
     )
-    provider = fields.Selection(PROVIDERS, default="manual", required=True)
+    provider = fields.Selection(list(CHECKIN_SOURCES), default="manual", required=True)
     provider_call_id = fields.Char(copy=False, index="btree_not_null")
     end_reason = fields.Char()
     transcript = fields.Text()

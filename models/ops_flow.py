@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from .ops_checkin import CALL_TYPES
+from ..coach.vocabulary import ANSWER_TYPES, CALL_TYPES, CONDITION_OPERATORS
 
 # answers a step may store that are not ops.checkin fields (resolved by the tools)
 NON_FIELD_KEYS = {"job_ref"}
@@ -19,7 +19,7 @@ class OpsFlow(models.Model):
     code = fields.Char(required=True, help="Stable identifier; 'ops_only' is the kill-switch flow.")
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    call_type = fields.Selection(CALL_TYPES, required=True)
+    call_type = fields.Selection(list(CALL_TYPES), required=True)
     role_ids = fields.Many2many("ops.role", string="Roles")
     window_start = fields.Float("Window from", default=0.0, help="Local hour the flow is offered from.")
     window_end = fields.Float("Window to", default=24.0, help="Local hour the flow stops being offered.")
@@ -83,18 +83,11 @@ class OpsFlowStep(models.Model):
     field_name = fields.Char(
         "Check-in field", help="The check-in field the answer fills, when it is not the key itself.")
     question = fields.Char(required=True, translate=True)
-    answer_type = fields.Selection(
-        [("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choice"), ("number", "Number"),
-         ("text", "Text"), ("short_text", "Five words or fewer")],
-        required=True, default="text",
-    )
+    answer_type = fields.Selection(list(ANSWER_TYPES), required=True, default="text")
     choices = fields.Char(help="For choices: value:synonym,synonym|value2:… e.g. ready:yes,yeah|not_ready:no")
     required = fields.Boolean(default=True)
     condition_key = fields.Char("Ask only if", help="Key of an earlier step.")
-    condition_operator = fields.Selection(
-        [("eq", "equals"), ("ne", "differs from"), ("le", "is at most"), ("ge", "is at least"),
-         ("truthy", "is yes / set"), ("falsy", "is no / empty")],
-    )
+    condition_operator = fields.Selection(list(CONDITION_OPERATORS))
     condition_value = fields.Char()
     reprompt = fields.Char(help="Said once when the answer is not measurable.", translate=True)
     fallback_key = fields.Char(

@@ -77,7 +77,7 @@ class OpsKpiCompute(models.Model):
                                        create_uid, write_uid, create_date, write_date)
                  SELECT v.employee_id, %(kpi)s, v.period_start, v.value, v.provisional, 'computed', %(period)s,
                         e.company_id, e.department_id, %(target)s,
-                        -- "on target" as coach.rules.on_target
+                        -- "on target" as coach.vocabulary.on_target
                         (CASE WHEN %(higher)s THEN v.value >= %(target)s ELSE v.value <= %(target)s END)::int,
                         %(uid)s, %(uid)s, %(now)s, %(now)s
                    FROM unnest(%(employees)s::int[], %(starts)s::date[], %(values)s::float8[],

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..coach.periods import period_start
-from ..coach.rules import on_target
+from ..coach.vocabulary import on_target
 
 
 class OpsKpiValue(models.Model):

@@ -3,11 +3,9 @@ import datetime
 from odoo import api, fields, models
 
 from ..coach.kpi_compute import utc_naive
-from .ops_weekly_summary import AM_LIKE
+from ..coach.vocabulary import META_KPI_SUMS, MORNING_CALL_TYPES
 
 DEFAULT_MINUTES_PER_CHECKIN = 5
-SUMMED = ("checkins_made", "checkins_expected", "kpi_on_target", "kpi_values", "escalations", "minutes_reclaimed",
-          "field_departures")
 
 
 class OpsSystemKpi(models.Model):
@@ -41,8 +39,8 @@ class OpsSystemKpi(models.Model):
     def _totals(self, domain):
         """The counts summed over the rows of ``domain`` (a rate is a ratio of
         two of them) and the average field headcount, by field name."""
-        [row] = self._read_group(domain, [], [f"{name}:sum" for name in SUMMED] + ["field_headcount:avg"])
-        return dict(zip(SUMMED + ("field_headcount",), (value or 0 for value in row)))
+        [row] = self._read_group(domain, [], [f"{name}:sum" for name in META_KPI_SUMS] + ["field_headcount:avg"])
+        return dict(zip(META_KPI_SUMS + ("field_headcount",), (value or 0 for value in row)))
 
     @api.model
     def _cron_compute(self, day=None):
@@ -73,7 +71,7 @@ class OpsSystemKpi(models.Model):
         workdays = self.env["ops.workdays"]._workdays(am_people, day, day)
         expected = {e for e in am_people.ids if day in workdays.get(e, ())}
         made = {e.id for e, in self.env["ops.checkin"]._read_group(
-            [("employee_id", "in", list(expected)), ("checkin_date", "=", day), ("call_type", "in", AM_LIKE)],
+            [("employee_id", "in", list(expected)), ("checkin_date", "=", day), ("call_type", "in", MORNING_CALL_TYPES)],
             ["employee_id"])}
         return {"checkins_expected": len(expected), "checkins_made": len(made)}
 

@@ -5,8 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from ..coach import vocabulary
 from .ops_tools import line_now, local_now
-from .ops_weekly_summary import AM_LIKE
 
 STREAK_LOOKBACK_DAYS = 90
 KPI_HISTORY = 3
@@ -38,7 +38,7 @@ class OpsTechProfilePage(models.Model):
     def _call_streak(self, today):
         start = today - datetime.timedelta(days=STREAK_LOOKBACK_DAYS)
         called = {day for day, in self.env["ops.checkin"]._read_group(
-            [("employee_id", "=", self.employee_id.id), ("call_type", "in", AM_LIKE),
+            [("employee_id", "=", self.employee_id.id), ("call_type", "in", vocabulary.MORNING_CALL_TYPES),
              ("checkin_date", ">=", start), ("checkin_date", "<=", today)], ["checkin_date:day"])}
         workdays = self.env["ops.workdays"]._workdays(self.employee_id, start, today).get(self.employee_id.id, set())
         return rule_logic.call_streak(called, workdays, today)
@@ -61,8 +61,8 @@ class OpsTechProfilePage(models.Model):
         if not history:
             return Markup("<tr><td>%s</td><td colspan='3'>No value yet</td></tr>") % kpi.name
         last = history[-1]
-        hit = rule_logic.on_target(last, kpi.target, kpi.higher_is_better)
-        trend = rule_logic.kpi_trend_words(history, kpi.higher_is_better, kpi.target)
+        hit = vocabulary.on_target(last, kpi.target, kpi.higher_is_better)
+        trend = vocabulary.kpi_trend_words(history, kpi.higher_is_better, kpi.target)
         return Markup("<tr><td>%s</td><td class='%s'>%s</td><td>%s %s</td><td>%s</td></tr>") % (
             kpi.name, "text-success" if hit else "text-danger", f"{last:g}{unit}",
             "at least" if kpi.higher_is_better else "at most", f"{kpi.target:g}{unit}", trend)

@@ -5,11 +5,11 @@ from odoo import api, fields, models
 
 from ..coach import briefing
 from ..coach.kpi_compute import utc_naive
+from ..coach.vocabulary import MORNING_CALL_TYPES
 from .ops_tools import line_now, local_now
 
 OPEN = ("new", "acknowledged")
 STREAK_KINDS = ("low_energy_streak", "kpi_decline")
-NOT_AN_AM_CALL = ("job_closeout", "eod_closeout", "safety_report")
 DEFAULT_AM_CUTOFF = 10.0  # local hour, when no missed-check-in rule says otherwise (as the shipped rule)
 
 
@@ -116,7 +116,7 @@ class OpsTechProfileToday(models.Model):
         days = set(due.values())
         called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
             [("employee_id", "in", [p.employee_id.id for p in due]), ("checkin_date", "in", list(days)),
-             ("call_type", "not in", NOT_AN_AM_CALL)], ["employee_id", "checkin_date:day"])}
+             ("call_type", "in", MORNING_CALL_TYPES)], ["employee_id", "checkin_date:day"])}
         silent = {p: d for p, d in due.items() if (p.employee_id.id, d) not in called}
         employees = self.env["hr.employee"].union(*[p.employee_id for p in silent])
         workdays = self.env["ops.workdays"]._workdays(employees, min(days), max(days))

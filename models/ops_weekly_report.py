@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from ..coach import vocabulary
 from .ops_tools import schedule_todos
 
 DRIFT_WEEKS = 4
@@ -85,7 +86,7 @@ class OpsWeeklyReport(models.Model):
               "lang": self.env.lang or "en_US"})
         drift = collections.defaultdict(lambda: {"now": None, "before": None})
         for department, this_week, on_target, total in self.env.cr.fetchall():
-            drift[department]["now" if this_week else "before"] = rule_logic.percentage(on_target, total)
+            drift[department]["now" if this_week else "before"] = vocabulary.percentage(on_target, total)
         return dict(drift)
 
     @api.model

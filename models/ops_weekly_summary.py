@@ -3,12 +3,10 @@ import datetime
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
+from ..coach import vocabulary
 from ..coach.periods import last_full_workweek
 from .ops_tools import schedule_todos
 
-AM_LIKE = ("am_checkin", "ops_only", "owner_checkin", "gm_checkin", "manager_checkin",
-           "dispatch_checkin", "accounting_checkin", "warehouse_checkin")
-TRENDS = [("up", "Up"), ("flat", "Flat"), ("down", "Down")]
 COMPLETION_FLAG_PCT = 60
 INSERT_COLUMNS = {
     "employee_id": "int4", "user_id": "int4", "company_id": "int4", "manager_id": "int4",
@@ -42,7 +40,7 @@ class OpsWeeklySummary(models.Model):
     completion_pct = fields.Float("Calls made (%)", aggregator="avg")
     avg_energy = fields.Float("Average energy", aggregator="avg")
     prev_avg_energy = fields.Float("Previous week's energy")
-    energy_trend = fields.Selection(TRENDS)
+    energy_trend = fields.Selection(vocabulary.TRENDS)
     kpi_trends = fields.Char("KPI trends")
     kpis_down = fields.Integer("KPIs declining", help="Primary KPIs worse two periods in a row.")
     goal_progress = fields.Integer("90-day goal (%)", aggregator="avg")
@@ -122,7 +120,7 @@ class OpsWeeklySummary(models.Model):
             energy = row.get("avg_energy")
             kpi_rows = [(kpi, trends[(employee.id, kpi.id)]) for kpi in profile.primary_kpi_ids
                         if (employee.id, kpi.id) in trends]
-            kpi_lines = [(kpi.name, rule_logic.kpi_trend_words(values, kpi.higher_is_better, kpi.target))
+            kpi_lines = [(kpi.name, vocabulary.kpi_trend_words(values, kpi.higher_is_better, kpi.target))
                          for kpi, values in kpi_rows]
             # "down" on one period is noise; two periods in a row is the KPI rule's threshold
             kpis_down = sum(1 for kpi, values in kpi_rows
@@ -130,12 +128,12 @@ class OpsWeeklySummary(models.Model):
             expected = len(workdays.get(employee.id, ())) if employee.id in expects_am else 0
             made = row.get("calls", 0)
             burnout = rule_logic.burnout_flag(list(readings.values()), len(streak))
-            completion = rule_logic.percentage(min(made, expected), expected) if expected else 100.0
+            completion = vocabulary.percentage(min(made, expected), expected) if expected else 100.0
             vals_list.append({
                 "employee_id": employee.id, "week_start": week_start, "calls_made": made,
                 "calls_expected": expected, "completion_pct": completion,
                 "avg_energy": energy or 0.0, "prev_avg_energy": row.get("prev_energy") or 0.0,
-                "energy_trend": rule_logic.trend(energy, row.get("prev_energy")),
+                "energy_trend": vocabulary.trend(energy, row.get("prev_energy")),
                 "kpi_trends": "; ".join(f"{name}: {direction}" for name, direction in kpi_lines),
                 "kpis_down": kpis_down, "goal_progress": profile.goal_progress,
                 "goal_days_left": (profile.goal_end - week_end).days if profile.goal_end else 0,
@@ -143,7 +141,7 @@ class OpsWeeklySummary(models.Model):
                 "manager_flagged": bool(burnout or kpis_down or (
                     employee.id in required_am and expected and completion < COMPLETION_FLAG_PCT)),
                 "summary": rule_logic.weekly_text(
-                    employee.name, made, expected, energy, rule_logic.trend(energy, row.get("prev_energy")),
+                    employee.name, made, expected, energy, vocabulary.trend(energy, row.get("prev_energy")),
                     kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout),
             })
         return vals_list
@@ -168,7 +166,7 @@ class OpsWeeklySummary(models.Model):
                AND checkin_date >= %(prev)s AND checkin_date <= %(end)s
           GROUP BY employee_id
         """, {"start": week_start, "prev": week_start - datetime.timedelta(days=7),
-              "end": week_start + datetime.timedelta(days=6), "am": AM_LIKE,
+              "end": week_start + datetime.timedelta(days=6), "am": vocabulary.MORNING_CALL_TYPES,
               "employees": tuple(employees.ids) or (0,)})
         stats = {}
         for employee_id, calls, energy, prev, commitments, days, energies in self.env.cr.fetchall():

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..coach import vocabulary
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -47,8 +49,8 @@ class ResConfigSettings(models.TransientModel):
         "Twilio language", config_parameter="ops_coach.twilio_language", default="en-US",
         help="Language of <Say> and of speech recognition.")
     ops_coach_kpi_numbers = fields.Selection(
-        [("never", "Never"), ("on_target", "Only when on target"), ("always", "Always")],
-        "Say KPI numbers", config_parameter="ops_coach.kpi_numbers", default="on_target",
+        list(vocabulary.KPI_MODES), "Say KPI numbers", config_parameter="ops_coach.kpi_numbers",
+        default=vocabulary.DEFAULT_KPI_MODE,
         help="Whether the line tells callers their KPI's last value. Only when on target is supportive: "
              "a number off target is never read out as a reproach.")
     ops_briefing_hour = fields.Float(related="company_id.ops_briefing_hour", readonly=False)

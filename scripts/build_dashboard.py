@@ -8,8 +8,14 @@ opens the records behind it (chartOdooMenusReferences).
 
 import json
 import pathlib
+import sys
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "data" / "files" / "ops_dashboard.json"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coach.vocabulary import META_KPIS  # noqa: E402  (the addon's pure package, not installed)
+
+OUT = ROOT / "data" / "files" / "ops_dashboard.json"
 PERIOD = "0b0e6d8a-0000-4000-8000-000000000001"
 TEAM = "0b0e6d8a-0000-4000-8000-000000000002"
 WEEKS = 6  # rows of the weekly series (a 30-day period spans 5 or 6 ISO weeks)
@@ -43,8 +49,7 @@ def pivot(pid, name, model, measures, rows=(), domain=(), **match):
     }
 
 
-SYSTEM = ["checkins_made:sum", "checkins_expected:sum", "kpi_on_target:sum", "kpi_values:sum",
-          "escalations:sum", "people:sum", "minutes_reclaimed:sum", "field_departures:sum", "field_headcount:avg"]
+SYSTEM = list(dict.fromkeys(measure for meta in META_KPIS for measure in meta.measures()))
 OPEN = [["state", "in", ["new", "acknowledged"]]]
 BURNOUT = OPEN + [["kind", "=", "low_energy_streak"]]
 PIVOTS = {
@@ -68,14 +73,9 @@ def pv(pid, measure):
 
 
 def rates(pid):
-    """The five meta-KPIs of one period, each a ratio of sums."""
-    return [
-        ("Call completion (%)", f'=IFERROR(ROUND(100*{pv(pid, "checkins_made:sum")}/{pv(pid, "checkins_expected:sum")},1),"")'),
-        ("KPI adherence (%)", f'=IFERROR(ROUND(100*{pv(pid, "kpi_on_target:sum")}/{pv(pid, "kpi_values:sum")},1),"")'),
-        ("Alerts per 10 people a week", f'=IFERROR(ROUND(70*{pv(pid, "escalations:sum")}/{pv(pid, "people:sum")},1),"")'),
-        ("Manager hours reclaimed", f'=IFERROR(ROUND({pv(pid, "minutes_reclaimed:sum")}/60,1),"")'),
-        ("Tech retention (%)", f'=IFERROR(ROUND(100*(1-{pv(pid, "field_departures:sum")}/{pv(pid, "field_headcount:avg")}),1),"")'),
-    ]
+    """The five meta-KPIs of one period, each a ratio of sums, as the digest
+    and the briefing compute them."""
+    return [(meta.label, meta.formula(lambda measure: pv(pid, measure))) for meta in META_KPIS]
 
 
 def ratio_rows(cells, first, count, pid, dim, numerator, denominator):

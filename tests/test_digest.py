@@ -19,13 +19,14 @@ class TestOwnerDigest(MailCase, OpsCoachCase):
         for day, made, expected in ((23, 9, 10), (24, 8, 10), (25, 10, 10)):
             SystemKpi.create({"date": datetime.date(2026, 11, day), "checkins_made": made,
                               "checkins_expected": expected, "kpi_on_target": 3, "kpi_values": 4,
-                              "escalations": 1, "minutes_reclaimed": 60, "field_headcount": 10,
+                              "escalations": 1, "people": 10, "minutes_reclaimed": 60, "field_headcount": 10,
                               "field_departures": 1 if day == 24 else 0})
         week = digest.with_context(start_datetime=datetime.datetime(2026, 11, 23),
                                    end_datetime=datetime.datetime(2026, 11, 30)).with_user(self.user_owner)
         self.assertEqual(week.kpi_ops_call_completion_value, 90.0, "27 of 30, not the average of daily rates")
         self.assertEqual(week.kpi_ops_kpi_adherence_value, 75.0)
-        self.assertEqual(week.kpi_ops_alerts_value, 3)
+        self.assertEqual(week.kpi_ops_alerts_value, 7.0,
+                         "3 alerts over 30 person-days is 7 per 10 people a week, as on the dashboard")
         self.assertEqual(week.kpi_ops_hours_reclaimed_value, 3.0)
         self.assertEqual(week.kpi_ops_retention_value, 90.0, "one departure out of ten")
 

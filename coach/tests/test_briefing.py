@@ -16,7 +16,7 @@ def test_age_reads_as_a_manager_says_it():
 def test_nothing_to_act_on_and_no_company_numbers_is_no_briefing():
     assert briefing.compose({}) == []
     assert briefing.compose({"alerts": [], "missed": []}, totals=None) == []
-    assert briefing.compose({}, totals={"people": 0}) == [], "a company with nobody on the line has nothing to say"
+    assert briefing.compose({}, totals={"people_on_line": 0}) == [], "a company with nobody on the line has nothing to say"
 
 
 def test_sections_keep_reading_order_and_skip_empty_ones():
@@ -29,7 +29,7 @@ def test_sections_keep_reading_order_and_skip_empty_ones():
 
 
 def test_company_numbers_leave_out_rates_with_nothing_behind_them():
-    totals = {"people": 14, "open_alerts": 7, "checkins_made": 38, "checkins_expected": 40, "kpi_on_target": 0,
+    totals = {"people_on_line": 14, "open_alerts": 7, "checkins_made": 38, "checkins_expected": 40, "kpi_on_target": 0,
               "kpi_values": 0, "minutes_reclaimed": 690}
     [(title, lines)] = briefing.compose({}, totals)
     assert title == "The company"

@@ -8,7 +8,6 @@ from coach.checkin_values import (
     check_energy,
     check_focus_words,
     check_not_ready_reason,
-    missing_checklist_items,
 )
 from coach.periods import last_full_workweek, period_start
 
@@ -51,12 +50,6 @@ def test_count_bounds():
     with pytest.raises(InvalidValue, match="got 0"):
         check_count(0, "KPIs", 1, 3)
 
-
-def test_missing_checklist_items_lists_unanswered_steps_in_order():
-    answers = {"diagnosis_done": True, "photos_uploaded": False, "options_presented": True}
-    assert missing_checklist_items(answers) == ["photos uploaded", "customer understanding confirmed"]
-    assert missing_checklist_items(dict.fromkeys(
-        ["diagnosis_done", "photos_uploaded", "options_presented", "customer_understood"], True)) == []
 
 
 @pytest.mark.parametrize(

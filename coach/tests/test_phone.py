@@ -1,6 +1,6 @@
 import pytest
 
-from coach.phone import is_withheld, normalize_e164
+from coach.phone import normalize_e164
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def test_national_number_without_region_is_not_guessed():
     assert normalize_e164("(512) 555-0123") is None
 
 
-def test_withheld_markers():
-    assert is_withheld("anonymous")
-    assert is_withheld(None)
-    assert not is_withheld("+15125550123")
+def test_withheld_markers_are_no_number():
+    for withheld in ("anonymous", "Private", "", None):
+        assert normalize_e164(withheld, "US") is None
+    assert normalize_e164("+15125550123") == "+15125550123"

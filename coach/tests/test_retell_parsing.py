@@ -50,7 +50,6 @@ def test_call_object_accessors():
         "call_analysis": {"call_summary": "s", "custom_analysis_data": {"energy": 4}}}}).encode())
     assert message.duration_seconds() == 126
     assert (message.ended_reason, message.transcript, message.summary) == ("user_hangup", "t", "s")
-    assert message.structured_data == {"energy": 4}
 
 
 @pytest.mark.parametrize("body", [b"[]", b'{"call": {}}', b'{"name": "x", "args": [1]}', b"nope"])

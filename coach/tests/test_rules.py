@@ -50,19 +50,6 @@ def test_cooldown():
     assert not rules.in_cooldown(None, 3, now)
 
 
-def test_trends():
-    assert rules.trend(3.5, 3.0) == "up"
-    assert rules.trend(3.1, 3.0) == "flat"
-    assert rules.trend(2.0, 3.0) == "down"
-    assert rules.trend(None, 3.0) == "flat"
-    assert rules.kpi_trend([90, 85], True, 90) == "down"
-    assert rules.kpi_trend([5, 3], False, 3) == "up"  # fewer callbacks is better
-    assert rules.kpi_trend([90], True, 90) == "flat"
-    assert rules.kpi_trend_words([5, 3], False, 3) == "better", "fewer callbacks reads as better, not down"
-    assert rules.kpi_trend_words([2, 4], False, 3) == "worse"
-    assert rules.kpi_trend_words([90, 90], True, 90) == "steady"
-
-
 def test_burnout_flag():
     assert rules.burnout_flag([4, 2, 2], streak_days=2)
     assert rules.burnout_flag([2, 2, 3, 1], streak_days=1)  # average 2.0
@@ -89,10 +76,6 @@ def test_weekly_text_without_expected_calls():
     assert text == "Alan: 1 check-in; energy 5.0 (up); 1 commitment."
 
 
-@pytest.mark.parametrize(("value", "target", "higher", "expected"),
-                         [(90, 90, True, True), (89, 90, True, False), (3, 3, False, True), (4, 3, False, False)])
-def test_on_target_is_inclusive_and_honours_direction(value, target, higher, expected):
-    assert rules.on_target(value, target, higher) is expected
 
 
 def test_call_streak_counts_workdays_in_a_row_up_to_today():

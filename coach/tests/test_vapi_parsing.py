@@ -48,7 +48,6 @@ def test_end_of_call_report_fields():
         "artifact": {"transcript": "AI: Hi"}}))
     assert message.duration_seconds() == 126
     assert (message.ended_reason, message.summary, message.transcript) == ("customer-ended-call", "Energy 4", "AI: Hi")
-    assert message.structured_data == {"energy": 4}
     assert vapi.parse_body(body({"type": "end-of-call-report"})).duration_seconds() is None
 
 
