@@ -127,3 +127,56 @@ def by_tier(items):
         return {"": list(items)}
     common = [item for item in items if not item.tier]
     return {tier: common + [item for item in items if item.tier == tier] for tier in tiers}
+
+
+# words that say nothing about which product was meant
+MATCH_STOP_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "with", "new", "replacement", "replace", "some",
+                              "install", "installing", "on", "to", "unit", "part"})
+
+
+def _tokens(text):
+    """Lowercase tokens as a reference is written: "CAP-405 run capacitor" → cap-405, run, capacitor."""
+    return re.findall(r"[\w][\w./-]*[\w]|[\w]", str(text or "").lower())
+
+
+def _name_words(text):
+    """The words that tell products apart, hyphens split: "Run capacitor 45/5" → run, capacitor, 45, 5."""
+    return [word for word in re.findall(r"[^\W_]+", str(text or "").lower()) if word not in MATCH_STOP_WORDS]
+
+
+def product_search_words(said):
+    """What to look products up by: every token said (an internal reference
+    is one token) and every meaningful word."""
+    return list(dict.fromkeys(token for token in _tokens(said) + _name_words(said) if token not in MATCH_STOP_WORDS))
+
+
+def match_product(said, products):
+    """The one product a spoken item names, else ``None`` (the office prices it).
+
+    ``products`` are candidates ``{"id", "default_code", "name"}``. In order,
+    the first rule that finds anything decides, and finding several is
+    ambiguous: an internal reference said among the words ("CAP-405 run
+    capacitor"); the whole name said; a name holding every word said ("run
+    capacitor" → "Run capacitor 45/5 µF"); a name whose every word was said
+    ("a new run capacitor, dual" → "Run capacitor").
+    """
+    tokens, words = set(_tokens(said)), _name_words(said)
+    if not words:
+        return None
+    rules = (
+        lambda p: bool(p.get("default_code")) and str(p["default_code"]).lower() in tokens,
+        lambda p: _name_words(p["name"]) == words,
+        lambda p: _contains_run(_name_words(p["name"]), words),
+        lambda p: bool(_name_words(p["name"])) and set(_name_words(p["name"])) <= set(words),
+    )
+    for rule in rules:
+        found = {product["id"] for product in products if rule(product)}
+        if found:
+            return found.pop() if len(found) == 1 else None
+    return None
+
+
+def _contains_run(name_words, words):
+    """``words`` stand together, in order, within ``name_words``."""
+    size = len(words)
+    return any(name_words[start:start + size] == words for start in range(len(name_words) - size + 1))

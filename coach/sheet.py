@@ -57,6 +57,11 @@ class ReadingCheck:
     flagged: list = dataclasses.field(default_factory=list)  # codes kept although out of range
     reask: list = dataclasses.field(default_factory=list)  # codes out of range for the first time
     problems: list = dataclasses.field(default_factory=list)  # speakable, one per refused reading
+    unknown: list = dataclasses.field(default_factory=list)  # "label value" of readings the sheet lacks
+
+    def unknown_note(self):
+        """The readings the sheet does not have, as said: kept for the office."""
+        return "; ".join(self.unknown)
 
 
 def sheet_flow(flow, readings):
@@ -82,10 +87,18 @@ def find_reading(readings, said):
     return matches[0] if len(matches) == 1 else None
 
 
+def _said(raw):
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return f"{raw:g}" if isinstance(raw, float) else str(raw)[:60]
+
+
 def check_readings(readings, spoken, retried=()):
     """Check readings given at once (a tool call): ``spoken`` maps a label or
     code to what was said; ``retried`` holds the codes already sent back once
-    in this call as out of range, which are now kept and flagged."""
+    in this call as out of range, which are now kept and flagged. A reading the
+    sheet does not have (or a job with no sheet) is never refused: it is kept
+    as said, for the office."""
     result = ReadingCheck()
     if spoken in (None, ""):
         return result
@@ -95,8 +108,7 @@ def check_readings(readings, spoken, retried=()):
     for label, raw in spoken.items():
         reading = find_reading(readings, label)
         if reading is None:
-            names = ", ".join(r.label for r in readings) or "none for this job"
-            result.problems.append(f"no reading called {str(label)[:60]!r} on this job's sheet (readings: {names})")
+            result.unknown.append(" ".join(f"{str(label).strip()[:60]} {_said(raw)}".split()))
             continue
         try:
             result.values[reading.code] = normalize_answer(reading.step(), raw)

@@ -74,6 +74,9 @@ class OpsCheckin(models.Model):
     follow_up_needed = fields.Boolean()
     follow_up_note = fields.Text()
     missed_steps = fields.Char(compute="_compute_missed_steps", store=True)
+    extra_readings = fields.Text(
+        "Readings not on the sheet", readonly=True,
+        help="Readings the technician gave that the job's maintenance sheet does not have, as said.")
     skipped_steps = fields.Char(
         "Steps left unanswered", readonly=True,
         help="Flow steps a scripted call gave up on after two invalid or silent answers.")
@@ -222,6 +225,8 @@ class OpsCheckin(models.Model):
             lines.append("Readings: " + "; ".join(
                 f"{r.item_id.name} {r.value}{' (out of range, confirmed)' if r.out_of_range else ''}"
                 for r in readings) + ".")
+        if self.extra_readings:
+            lines.append(f"Not on this job's sheet, as said: {self.extra_readings}.")
         if not job.ops_arrived_at:
             job.ops_arrived_at = self.start
         self._finish_job()

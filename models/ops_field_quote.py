@@ -1,10 +1,14 @@
 import json
 
 from odoo import api, fields, models
+from odoo.osv import expression
+
+from ..coach import closeout
 
 GENERIC_CODE = "OPS-TO-PRICE"
 TAG_NAME = "From the field"
 FILTER_NAME = "Quotes from the field"
+MATCH_CANDIDATES = 200
 
 
 class OpsFieldQuote(models.Model):
@@ -46,19 +50,22 @@ class OpsFieldQuote(models.Model):
     # ------------------------------------------------------------ matching
     @api.model
     def _match_product(self, text):
-        """A sellable product for a spoken item: internal reference, then
-        exact name, then the one name that contains the words; else None."""
-        if "product.product" not in self.env:
+        """The sellable product a spoken item names (coach.closeout decides
+        among the products sharing a word with it); else None."""
+        words = closeout.product_search_words(text)
+        if "product.product" not in self.env or not words:
             return None
         Product = self.env["product.product"].sudo()
         sellable = [("sale_ok", "=", True), ("default_code", "!=", GENERIC_CODE)]
-        for domain in ([("default_code", "=ilike", text)], [("name", "=ilike", text)], [("name", "ilike", text)]):
-            found = Product.search(sellable + domain, limit=2)
-            if len(found) == 1:
-                return found.id
-            if found:
-                return None  # several: the office picks
-        return None
+        by_code = Product.search_read(
+            sellable + expression.OR([[("default_code", "=ilike", word)] for word in words]), ["default_code", "name"],
+            limit=2)
+        by_name = Product.search_read(
+            sellable + expression.OR([[("name", "ilike", word)] for word in words]), ["default_code", "name"],
+            limit=MATCH_CANDIDATES)
+        if len(by_name) == MATCH_CANDIDATES:
+            by_name = []  # words too common to be sure of one product: only a reference decides
+        return closeout.match_product(text, by_code + by_name)
 
     @api.model
     def _record(self, task, employee, event, tiers):

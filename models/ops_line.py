@@ -366,14 +366,16 @@ class OpsLine(models.AbstractModel):
         values = self._validated(flow, arguments)
         job = self._find_job(profile, values.pop("job_ref"))
         readings = self._checked_readings(event, job, arguments.get("readings"))
-        values["job_id"] = job.id
+        values.update(job_id=job.id, extra_readings=readings.unknown_note() or False)
         checkin, created = self._write_checkin(profile, event, message, "job_closeout", values, flow)
         if not created:
             return f"Already logged as {checkin.name}."
         self.env["ops.job.reading"]._record(job, checkin, readings.values, readings.flagged)
+        noted = (f" I noted {checkin.extra_readings!r} for the office; it is not on this job's sheet."
+                 if checkin.extra_readings else "")
         if checkin.missed_steps:
-            return f"Logged {checkin.name} for {job.name}. Missing: {checkin.missed_steps}."
-        return f"Logged {checkin.name}. {job.name} is closed out."
+            return f"Logged {checkin.name} for {job.name}. Missing: {checkin.missed_steps}.{noted}"
+        return f"Logged {checkin.name}. {job.name} is closed out.{noted}"
 
     def _tool_log_eod_closeout(self, profile, event, message, arguments):
         flow = self._flow_for(profile, "eod_closeout")

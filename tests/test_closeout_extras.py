@@ -171,9 +171,26 @@ class TestCloseoutThroughVapi(CloseoutCase):
     @freeze_time(TODAY)
     def test_bad_readings_are_refused_with_what_to_fix(self):
         error = self.tool("c1", "log_job_closeout", dict(CHECKLIST, job_ref=str(self.job.id),
-                                                         readings={"voltage": 240}))["error"]
-        self.assertIn("no reading called 'voltage'", error)
+                                                         readings={"filter": "purple"}))["error"]
+        self.assertIn("must be one of: clean, dirty, replaced", error)
         self.assertFalse(self.checkins("call-co"))
+
+    @freeze_time(TODAY)
+    def test_readings_the_sheet_lacks_are_logged_noted_for_the_office_and_said_back(self):
+        # a plumbing job: its project has no maintenance sheet
+        job = self.env["project.task"].create({"name": "Leak under sink", "project_id": self.env["project.project"].create(
+            {"name": "Plumbing calls"}).id})
+        self.assertFalse(job.ops_sheet_id)
+        result = self.tool("c1", "log_job_closeout", dict(
+            CHECKLIST, photos_uploaded=True, follow_up_needed=True, follow_up_note="Replace the contactor",
+            job_ref=str(job.id), readings={"suction pressure": 118}))["result"]
+        self.assertIn("I noted 'suction pressure 118' for the office; it is not on this job's sheet.", result)
+        checkin = self.checkins("call-co")
+        self.assertRecordValues(checkin, [{"extra_readings": "suction pressure 118", "diagnosis_done": True,
+                                           "follow_up_needed": True, "follow_up_note": "Replace the contactor"}])
+        notes = job.message_ids.mapped("body")
+        self.assertTrue(any("Not on this job's sheet, as said: suction pressure 118." in str(n) for n in notes), notes)
+        self.assertTrue(job.ops_return_task_ids, "the follow-up still books the return visit")
 
     @freeze_time(TODAY)
     @mute_logger(JOURNAL_LOG)

@@ -87,10 +87,13 @@ def test_an_out_of_range_reading_in_a_tool_call_is_sent_back_once_then_flagged()
     assert second.values == {"capacitor_uf": 20.0} and second.flagged == ["capacitor_uf"] and not second.problems
 
 
-def test_unknown_readings_and_bad_values_are_speakable_problems():
-    check = sheet.check_readings(HVAC, {"voltage": 240, "filter": "purple"})
-    assert "no reading called 'voltage'" in check.problems[0] and "Suction pressure" in check.problems[0]
-    assert "filter must be one of: clean, dirty, replaced" in check.problems[1]
+def test_readings_the_sheet_lacks_are_kept_as_said_and_bad_values_are_speakable_problems():
+    check = sheet.check_readings(HVAC, {"voltage": 240, "suction pressure": 72, "Superheat OK": True})
+    assert check.values == {"suction_psi": 72.0} and not check.problems
+    assert check.unknown_note() == "voltage 240; Superheat OK yes"
+    assert sheet.check_readings((), {"suction pressure": 118.5}).unknown == ["suction pressure 118.5"], "no sheet"
+    check = sheet.check_readings(HVAC, {"filter": "purple"})
+    assert "filter must be one of: clean, dirty, replaced" in check.problems[0]
     assert sheet.check_readings(HVAC, ["72"]).problems == ["readings must be an object: reading name → value"]
     assert sheet.check_readings(HVAC, None).values == {}
 
@@ -189,3 +192,31 @@ def test_the_text_fits_one_message_and_names_the_phone_by_its_last_digits():
     body = upload.sms_body("Job 1234", "https://ops.example.com/ops_coach/photos/" + upload.new_token(), 24)
     assert len(body) <= 160
     assert upload.mask_number("+15125550191") == "…0191" and upload.mask_number("") == ""
+
+
+CATALOG = [{"id": 1, "default_code": "CAP-405", "name": "Run capacitor 45/5 µF"},
+           {"id": 2, "default_code": "SP-100", "name": "Surge protector"},
+           {"id": 3, "default_code": "CAP-370", "name": "Start capacitor"},
+           {"id": 4, "default_code": False, "name": "Blower motor 1/2 HP"},
+           {"id": 5, "default_code": False, "name": "Blower motor 3/4 HP"}]
+
+
+@pytest.mark.parametrize(("said", "product"), [
+    ("CAP-405 run capacitor", 1),  # the internal reference among the words
+    ("cap-405", 1),
+    ("Surge protector", 2),
+    ("a run capacitor", 1),  # the words said stand in one name
+    ("a new surge protector for the condenser", 2),  # every word of one name was said
+    ("start capacitor, dual", 3),
+    ("capacitor", None),  # two capacitors: the office picks
+    ("blower motor", None),
+    ("a new thermostat", None),
+    ("", None),
+])
+def test_a_spoken_item_matches_the_one_product_it_names(said, product):
+    assert closeout.match_product(said, CATALOG) == product
+
+
+def test_the_search_words_keep_a_reference_whole():
+    words = closeout.product_search_words("CAP-405 run capacitor")
+    assert "cap-405" in words and "capacitor" in words and "the" not in closeout.product_search_words("the unit")

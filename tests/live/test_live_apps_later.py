@@ -66,15 +66,18 @@ def test_a_close_out_proposal_becomes_a_draft_quote_linked_to_the_job(server):
     customer = server.call("res.partner", "create", {"name": "Dana Homeowner"})
     surge = server.call("product.product", "create", {"name": "Surge protector", "default_code": "SP-100",
                                                       "type": "service", "list_price": 189.0})
+    capacitor = server.call("product.product", "create", {"name": "Run capacitor 45/5 µF", "default_code": "CAP-405",
+                                                          "type": "consu", "list_price": 42.0})
     job = server.call("project.task", "create", {"name": "No cooling Dana", "partner_id": customer,
                                                  "project_id": server.call("project.project", "create",
                                                                            {"name": "Service calls"})})
     message = vapi_call("quote-1", tech_number(1))["get_tech_checkin_context"]
     message["message"]["toolCallList"] = [{"id": "quote-tool-1", "type": "function", "function": {
         "name": "create_quote", "arguments": {"job_ref": str(job),
-                                              "items": ["a surge protector and a new blower motor"]}}}]
+                                              "items": ["a surge protector and a new blower motor",
+                                                        "CAP-405 run capacitor"]}}}]
     reply = server.post_vapi(json.dumps(message).encode()).json()
-    assert "To be priced: a new blower motor" in reply["results"][0]["result"]
+    assert reply["results"][0]["result"].endswith("To be priced: a new blower motor."), reply
 
     [quote] = server.search_read("ops.field_quote", [("task_id", "=", job)], ["order_id", "order_name", "state"])
     assert quote["state"] == "created"
@@ -86,6 +89,7 @@ def test_a_close_out_proposal_becomes_a_draft_quote_linked_to_the_job(server):
                                ["product_id", "name", "price_unit", "product_uom_qty"])
     assert [line["product_id"][0] for line in lines][0] == surge and lines[0]["price_unit"] == 189.0
     assert lines[1]["name"] == "To be priced: a new blower motor" and lines[1]["price_unit"] == 0.0
+    assert (lines[2]["product_id"][0], lines[2]["price_unit"]) == (capacitor, 42.0), "matched by its internal reference"
     [field_filter] = server.search_read("ir.filters", [("name", "=", "Quotes from the field")], ["domain"])
     domain = ast.literal_eval(field_filter["domain"])
     assert server.call("sale.order", "search", domain) == [order["id"]]
