@@ -118,6 +118,10 @@ class Message:
     def call(self):
         return obj(self.raw.get("call"))
 
+    def started_at(self):
+        """When the call started (naive UTC), where the provider says it."""
+        return None
+
 
 # ------------------------------------------------------------ typed getters
 def obj(value):

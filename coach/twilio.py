@@ -101,9 +101,6 @@ class Message(payload.Message):
         text = payload.text(self.raw.get("CallDuration"))
         return int(text) if text.isdigit() and int(text) <= MAX_CALL_SECONDS else None
 
-    def started_at(self):
-        return None
-
     transcript = ""
     summary = ""
 

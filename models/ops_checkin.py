@@ -104,6 +104,9 @@ class OpsCheckin(models.Model):
     is_placeholder = fields.Boolean(
         copy=False, readonly=True,
         help="Left by an end-of-call report for a call that logged nothing; answers arriving later fill it.")
+    in_progress = fields.Boolean(
+        "Call under way", copy=False, readonly=True,
+        help="A scripted call saves its answers as they come; they are final when the call ends.")
     color = fields.Integer(compute="_compute_color")
 
     _sql_constraints = [

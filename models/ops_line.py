@@ -273,38 +273,41 @@ class OpsLine(models.AbstractModel):
             raise InvalidValue("; ".join(problems))
         return engine.as_fields(engine_flow, answers)
 
-    def _write_checkin(self, profile, event, message, call_type, values, flow=None, placeholder=False):
-        """Save the call's check-in of ``call_type`` once; a repeat of the same
-        call (and job) is answered from the first. Answers that arrive after
-        the end-of-call report left an *incomplete* placeholder fill it.
-        Side effects are left for the journal to run once this is committed."""
+    def _write_checkin(self, profile, event, message, call_type, values, flow=None, placeholder=False, final=True):
+        """The one writer of a call's answers, for every channel. Returns
+        ``(checkin, written)``; ``written`` is False for a repeat.
+
+        - A repeat of the same call, call type and job is answered from the first.
+        - A call has at most one *open* check-in: the placeholder an end-of-call
+          report left, or a scripted call's answers so far (``final`` False).
+          Answers fill it, whatever call type it guessed; what the report said
+          of how the call ended stays.
+        - A final write links the check-in to the journal row, whose side
+          effects run once this is committed.
+        """
         Checkin = self.env["ops.checkin"]
-        call = [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]
-        existing = Checkin.search(call + [("call_type", "=", call_type), ("job_id", "=", values.get("job_id", False))],
-                                  limit=1) if message.call_id else Checkin
-        if existing and not existing.is_placeholder:
-            event.checkin_ids = [fields.Command.link(existing.id)]
-            return existing, False
-        # the report guessed the call type from the flow offered: the answers say which it was
-        unfilled = existing or (Checkin.search(call + [("is_placeholder", "=", True)], limit=1)
-                                if message.call_id else Checkin)
-        if unfilled and not placeholder:
-            values = {key: value for key, value in values.items() if key not in ENDING_FIELDS or not unfilled[key]}
-            unfilled.write(dict(values, call_type=call_type, role_id=self._role_for(profile, call_type, flow).id,
-                                completion_status=values.get("completion_status", "complete"),
-                                is_placeholder=False, effects_done=False))
-            event.checkin_ids = [fields.Command.link(unfilled.id)]
-            return unfilled, True
-        if existing:
-            event.checkin_ids = [fields.Command.link(existing.id)]
-            return existing, False
-        employee = profile.employee_id
-        checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
-            values, employee_id=employee.id, company_id=employee.company_id.id,
-            role_id=self._role_for(profile, call_type, flow).id, call_type=call_type, provider=event.provider,
-            provider_call_id=message.call_id or False, is_placeholder=placeholder,
-            start=message.started_at() or fields.Datetime.now()))
-        event.checkin_ids = [fields.Command.link(checkin.id)]
+        calls = Checkin.search([("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) \
+            if message.call_id else Checkin
+        still_open = calls.filtered(lambda checkin: checkin.is_placeholder or checkin.in_progress)[:1]
+        same = calls.filtered(lambda checkin: checkin.call_type == call_type
+                              and checkin.job_id.id == (values.get("job_id") or False)) - still_open
+        if same or (still_open and placeholder):
+            checkin = same[:1] or still_open
+            event.checkin_ids = [fields.Command.link(checkin.id)]
+            return checkin, False
+        fixed = {"call_type": call_type, "role_id": self._role_for(profile, call_type, flow).id,
+                 "is_placeholder": placeholder, "in_progress": not final}
+        if still_open:
+            kept = {key: value for key, value in values.items() if key not in ENDING_FIELDS or not still_open[key]}
+            still_open.write(dict({"completion_status": "complete", "effects_done": False}, **kept, **fixed))
+            checkin = still_open
+        else:
+            employee = profile.employee_id
+            checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
+                values, **fixed, employee_id=employee.id, company_id=employee.company_id.id, provider=event.provider,
+                provider_call_id=message.call_id or False, start=message.started_at() or fields.Datetime.now()))
+        if final:
+            event.checkin_ids = [fields.Command.link(checkin.id)]
         return checkin, True
 
     def _role_for(self, profile, call_type, flow=None):
@@ -434,7 +437,8 @@ class OpsLine(models.AbstractModel):
         checkins = self.env["ops.checkin"].search(
             [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) if message.call_id else None
         if checkins:
-            checkins.write(values)
+            # a scripted call hung up mid-flow: its answers so far are final now
+            checkins.write(dict(values, in_progress=False))
             event.write({"checkin_ids": [fields.Command.set(checkins.ids)], "employee_id": checkins[:1].employee_id.id})
             return
         profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)

@@ -23,7 +23,10 @@ class OpsLineTwilio(models.AbstractModel):
     def _handle_twilio(self, event, message):
         call = event.call_ref_id
         if message.type == "status":
-            self._twilio_ended(event, message, call)
+            # a call hung up mid-flow keeps its answers so far, now final; one that
+            # never answered a step leaves an incomplete one, as on every channel
+            if message.call_status in twilio.FINAL_STATUSES:
+                self._end_of_call(event, message)
             return 200, {"twiml": twilio.empty()}
         state = json.loads(call.script_state or "{}")
         if message.type == "voice" and not state:
@@ -216,39 +219,10 @@ class OpsLineTwilio(models.AbstractModel):
                    and not step.target.startswith(sheet.KEY_PREFIX)}
         values = dict(cleared, **values, completion_status="complete" if done else "partial",
                       skipped_steps=", ".join(sorted(call_state.skipped)) or False)
-        Checkin = self.env["ops.checkin"]
-        checkin = Checkin.search([("provider", "=", "twilio"), ("provider_call_id", "=", message.call_id)], limit=1)
-        if checkin:
-            checkin.write(dict(values, call_type=call_type, role_id=self._role_for(profile, call_type).id))
-        else:
-            employee = profile.employee_id
-            checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
-                values, employee_id=employee.id, company_id=employee.company_id.id, call_type=call_type,
-                role_id=self._role_for(profile, call_type).id, provider="twilio",
-                provider_call_id=message.call_id))
+        # the side effects run once, on the finished check-in
+        checkin, _written = self._write_checkin(profile, event, message, call_type, values, final=done)
         if readings and checkin.job_id:
             flagged = {key[len(sheet.KEY_PREFIX):] for key in call_state.flagged}
             self.env["ops.job.reading"]._record(checkin.job_id, checkin, readings, flagged)
-        if done:  # the side effects run once, on the finished check-in
-            event.checkin_ids = [fields.Command.link(checkin.id)]
         return checkin
 
-    # ------------------------------------------------------------------ end
-    @api.model
-    def _twilio_ended(self, event, message, call):
-        """The status callback: a call hung up mid-flow keeps its partial
-        check-in, now final (its side effects run); one that never answered a
-        step leaves an incomplete one, as on every channel."""
-        if message.call_status not in twilio.FINAL_STATUSES:
-            return
-        checkin = self.env["ops.checkin"].search(
-            [("provider", "=", "twilio"), ("provider_call_id", "=", message.call_id)], limit=1)
-        if not checkin:
-            self._end_of_call(event, message)
-            return
-        values = {"end_reason": message.ended_reason}
-        duration = message.duration_seconds()
-        if duration is not None:
-            values["duration_seconds"] = duration
-        checkin.write(values)
-        event.checkin_ids = [fields.Command.link(checkin.id)]

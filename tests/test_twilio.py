@@ -101,12 +101,15 @@ class TestTwilioScriptedLine(VapiCase):
     def test_hanging_up_at_step_4_leaves_a_partial_checkin(self):
         self.walk([AM_ANSWERS[0], {"SpeechResult": "five"}, {"SpeechResult": "yes"}], call_sid="CA0003")
         checkin = self.twilio_checkin("CA0003")
-        self.assertRecordValues(checkin, [{"completion_status": "partial", "energy_level": 5, "blocker_flag": True}])
+        self.assertRecordValues(checkin, [{"completion_status": "partial", "energy_level": 5, "blocker_flag": True,
+                                           "in_progress": True, "effects_done": False}])
         status, body = self.twilio("status", "CA0003", CallStatus="completed", CallDuration="41")
         self.assertEqual(status, 200)
         self.assertIn("<Response", body)
         self.assertRecordValues(checkin, [{"completion_status": "partial", "duration_seconds": 41,
-                                           "end_reason": "twilio-completed", "effects_done": True}])
+                                           "end_reason": "twilio-completed", "effects_done": True,
+                                           "in_progress": False}])
+        self.assertEqual(self.twilio_checkin("CA0003"), checkin, "one writer, one check-in for the call")
 
     @freeze_time(EARLY)
     def test_invalid_answers_are_asked_again_once_then_left(self):

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..coach import flow as engine
-from ..coach import prompt
+from ..coach import payload, prompt
 
 
 class OpsTestCall(models.TransientModel):
@@ -77,34 +77,34 @@ class OpsTestCall(models.TransientModel):
         state = {"engine": call_state.to_dict(), "logged": values}
         self.write({"turns": json.dumps(turns), "script_state": json.dumps(state), "answer": False,
                     "stage": "done" if turn.done else "asking"})
-        self._journal(turn, caller_said)
+        event = self._journal(turn, caller_said)
         if turn.done:
-            self.checkin_id = self._log(values, call_state)
+            self.checkin_id = self._log(event, values, call_state)
 
     def _journal(self, turn, caller_said):
         """Each turn is a journal row, as a provider's request would be."""
         line = self.env["ops.line"]._line_env()
-        line["ops.call_event"].create({
+        return line["ops.call_event"].create({
             "provider": "test", "event_type": "test-turn", "call_id": self.call_id,
             "employee_id": self.profile_id.employee_id.id, "flow_id": self.flow_id.id, "outcome": "processed",
             "http_status": 200, "payload": json.dumps({"said": caller_said, "by": self.env.user.login}),
             "response": json.dumps({"say": turn.prompt, "kind": turn.kind}),
             "processed_date": fields.Datetime.now()})
 
-    def _log(self, values, call_state):
-        """The check-in the call would leave, archived: a test never alerts or counts."""
+    def _log(self, event, values, call_state):
+        """The check-in the call would leave, written as every channel writes
+        one, but archived and without side effects: a test never alerts or counts."""
         values = dict(values)
         call_type = values.pop("call_type")
         values.pop("job_ref", None)
         if call_type == "job_closeout":
             return self.env["ops.checkin"]  # a test close-out names no real job: shown, not logged
-        employee = self.profile_id.employee_id
-        line = self.env["ops.line"]._line_env()
-        return line["ops.checkin"].create(dict(
-            values, employee_id=employee.id, company_id=employee.company_id.id, call_type=call_type,
-            role_id=line["ops.line"]._role_for(self.profile_id, call_type).id, provider="test",
-            provider_call_id=self.call_id, active=False, effects_done=True,
-            skipped_steps=", ".join(sorted(call_state.skipped)) or False))
+        line = event.env["ops.line"]
+        message = payload.Message(type=event.event_type, call_id=self.call_id, caller_number="", raw={})
+        checkin, _written = line._write_checkin(
+            self.profile_id.with_env(line.env), event, message, call_type,
+            dict(values, active=False, effects_done=True, skipped_steps=", ".join(sorted(call_state.skipped)) or False))
+        return checkin
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
