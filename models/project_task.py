@@ -104,10 +104,11 @@ class ProjectTask(models.Model):
         return max((now - origin.ops_done_date).days, 0) if origin.ops_done_date else 0
 
     def write(self, vals):
-        if vals.get("ops_origin_task_id") and "ops_days_after_origin" not in vals:
-            vals = dict(vals, ops_days_after_origin=self._ops_days_since(
-                self.browse(vals["ops_origin_task_id"]), fields.Datetime.now()))
         result = super().write(vals)
+        # after Odoo's own checks: the value written is then known to be a job this user may link
+        if vals.get("ops_origin_task_id") and "ops_days_after_origin" not in vals:
+            super().write({"ops_days_after_origin": self._ops_days_since(self[:1].ops_origin_task_id,
+                                                                         fields.Datetime.now())})
         # the done date follows the state, whatever changed it (a button, a stage, a cascade)
         closed = self.filtered(lambda task: task.state in CLOSED_STATES and not task.ops_done_date)
         reopened = self.filtered(lambda task: task.state not in CLOSED_STATES and task.ops_done_date)

@@ -232,6 +232,13 @@ class TestComputedKpis(OpsCoachCase):
                                          "ops_days_after_origin": 9}])
         self.assertEqual(job.ops_return_task_ids, visit)
 
+    def test_linking_a_return_visit_afterwards_counts_its_days_too(self):
+        job = self.job("2026-11-03 10:00:00")
+        with freeze_time("2026-11-13 09:00:00"):
+            visit = self.env["project.task"].create({"name": "Back again", "project_id": self.project.id})
+            visit.ops_origin_task_id = job
+        self.assertEqual(visit.ops_days_after_origin, 9)
+
     def test_typed_values_import_with_the_template_columns(self):
         import csv
         from odoo.tools.misc import file_path
