@@ -4,8 +4,10 @@ The Odoo side gathers the rows set-wise (one query per rule, not per person)
 and asks these functions what they mean.
 """
 
+import dataclasses
 import datetime
 import statistics
+import typing
 
 
 
@@ -99,3 +101,91 @@ def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_
     if burnout:
         text += " Burnout watch: check in personally."
     return text
+
+
+# ------------------------------------------------------------- rule kinds
+PARAMETERS = {  # a rule record's parameter fields, and what each one means for the kinds that read it
+    "threshold_value": "Threshold",
+    "consecutive_periods": "In a row",
+    "window_days": "Looks back (days)",
+    "not_ready_reasons": "Not-ready reasons that alert",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleKind:
+    """One kind of escalation rule: when it is evaluated (``checkin``, as a
+    call is logged, or ``daily``), the parameters it reads (they drive the
+    rule's form, each with what it means for this kind), a pure predicate over
+    the facts the model gathers, and the reason a manager reads."""
+
+    code: str
+    label: str
+    trigger: str
+    parameters: tuple  # ((field name, what it means here), ...)
+    applies: typing.Callable  # (facts, params) -> bool
+    reason: typing.Callable  # (facts, params) -> str
+
+    def reason_if_applies(self, facts, params):
+        return self.reason(facts, params) if self.applies(facts, params) else None
+
+
+RULE_KINDS = {}
+
+
+def register(kind):
+    """Add a rule kind; the model's selection, trigger and form read this registry."""
+    if kind.code in RULE_KINDS:
+        raise ValueError(f"rule kind {kind.code} is registered twice")
+    RULE_KINDS[kind.code] = kind
+    return kind
+
+
+def kind_selection():
+    return [(kind.code, kind.label) for kind in RULE_KINDS.values()]
+
+
+def reasons_list(text):
+    return [reason.strip() for reason in (text or "").split(",") if reason.strip()]
+
+
+register(RuleKind(
+    "low_energy_streak", "Low energy streak", "daily",
+    (("threshold_value", "The highest energy (1-5) that counts as low."),
+     ("consecutive_periods", "Workdays in a row of low energy."), ("window_days", "How far back it looks.")),
+    lambda f, p: len(f["streak"]) >= p["consecutive_periods"],
+    lambda f, p: (f"Energy at or below {p['threshold_value']:g} on {len(f['streak'])} workdays in a row "
+                  f"(since {min(f['streak'])}).")))
+register(RuleKind(
+    "kpi_decline", "KPI decline", "daily",
+    (("consecutive_periods", "Periods in a row the KPI got worse."), ("window_days", "How far back it looks.")),
+    lambda f, p: f["declines"] >= p["consecutive_periods"],
+    lambda f, p: f"{f['kpi']} got worse {f['declines']} periods in a row: {f['trail']}."))
+register(RuleKind(
+    "safety_issue", "Safety issue", "checkin", (),
+    lambda f, p: bool(f["safety_issue"]),
+    lambda f, p: f"Safety issue reported by {f['name']}: {f['safety_note'] or 'no details'}"))
+register(RuleKind(
+    "missed_steps", "Missed required steps", "checkin", (),
+    lambda f, p: f["call_type"] == "job_closeout" and bool(f["missed_steps"]),
+    lambda f, p: f"{f['name']} closed out {f['job'] or 'a job'} missing: {f['missed_steps']}."))
+register(RuleKind(
+    "attendance", "Attendance (not ready)", "checkin",
+    (("not_ready_reasons", "Comma-separated not-ready reasons that alert."),),
+    lambda f, p: f["ready_status"] == "not_ready" and f["not_ready_reason"] in reasons_list(p["not_ready_reasons"]),
+    lambda f, p: f"{f['name']} is not ready today ({f['not_ready_reason']})."))
+register(RuleKind(
+    "blocker", "Blocker reported", "checkin", (),
+    lambda f, p: bool(f["blocker_flag"] and f["blocker_note"]),
+    lambda f, p: f"{f['name']} is blocked: {f['blocker_note']}"))
+register(RuleKind(
+    "missed_checkin", "Missed AM check-in", "daily",
+    (("threshold_value", "The local hour by which the AM call is due."),),
+    lambda f, p: f["missing"],
+    lambda f, p: f"No AM check-in from {f['name']} by {int(p['threshold_value'])}:00 on {f['day']}."))
+register(RuleKind(
+    "owner_ops_work", "Owner doing ops work", "daily",
+    (("threshold_value", "Days of hands-on ops work that are too many."), ("window_days", "How far back it looks.")),
+    lambda f, p: f["days"] > p["threshold_value"],
+    lambda f, p: (f"System failure: {f['name']} did ops work on {f['days']} days in the last "
+                  f"{p['window_days']} days (more than {p['threshold_value']:g}).")))

@@ -136,10 +136,13 @@ class OpsCheckin(models.Model):
         for checkin in self:
             checkin.checkin_date = checkin.start and local_now(checkin.employee_id, checkin.start).date()
 
-    @api.depends("energy_level")
+    @api.depends("energy_level", "company_id")
     def _compute_low_energy(self):
+        # low as the company's low-energy rule says, when the call is saved
+        thresholds = {company: self.env["ops.escalation_rule"]._line_thresholds(company)["low_energy"]
+                      for company in self.company_id}
         for checkin in self:
-            checkin.low_energy = 0 < checkin.energy_level <= 2
+            checkin.low_energy = 0 < checkin.energy_level <= thresholds.get(checkin.company_id, 0)
 
     @api.depends(
         "call_type", "is_placeholder", "diagnosis_done", "photos_uploaded", "options_presented",
@@ -258,6 +261,14 @@ class OpsCheckin(models.Model):
             "ops_origin_task_id": job.id, "ops_return_reason": "second_trip", "user_ids": [fields.Command.clear()],
             "description": self.follow_up_note or False,
         })
+
+    def _rule_facts(self):
+        """What the check-in rules read of this call (coach.rules decides)."""
+        self.ensure_one()
+        return {"name": self.employee_id.name, "call_type": self.call_type, "safety_issue": self.safety_issue,
+                "safety_note": self.safety_note, "missed_steps": self.missed_steps, "job": self.job_id.name,
+                "ready_status": self.ready_status, "not_ready_reason": self.not_ready_reason,
+                "blocker_flag": self.blocker_flag, "blocker_note": self.blocker_note}
 
     def _evidence_line(self):
         """One line a manager reads in an alert: what this call said."""

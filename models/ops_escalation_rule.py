@@ -6,17 +6,9 @@ from odoo.exceptions import ValidationError
 from ..coach import rules as rule_logic
 from .ops_tools import line_now
 
-RULE_KINDS = [
-    ("low_energy_streak", "Low energy streak"),
-    ("kpi_decline", "KPI decline"),
-    ("safety_issue", "Safety issue"),
-    ("missed_steps", "Missed required steps"),
-    ("attendance", "Attendance (not ready)"),
-    ("blocker", "Blocker reported"),
-    ("missed_checkin", "Missed AM check-in"),
-    ("owner_ops_work", "Owner doing ops work"),
-]
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
+# as the shipped rules say, for a company whose rule is archived
+DEFAULT_THRESHOLDS = {"low_energy": 2.0, "low_energy_days": 2, "kpi_decline_periods": 2}
 
 
 class OpsEscalationRule(models.Model):
@@ -30,24 +22,22 @@ class OpsEscalationRule(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", help="Empty: applies to every company.")
-    kind = fields.Selection(RULE_KINDS, required=True)
+    kind = fields.Selection(rule_logic.kind_selection(), required=True)
     trigger = fields.Selection(
         [("checkin", "When a check-in is logged"), ("daily", "Daily scan")],
         compute="_compute_trigger",
         store=True,
     )
-    threshold_value = fields.Float(
-        help="Low energy: the highest energy that counts as low. "
-        "Owner ops work: the number of days that is too many."
-    )
-    consecutive_periods = fields.Integer(
-        default=2, help="Low energy: workdays in a row. KPI decline: periods in a row."
-    )
-    window_days = fields.Integer(default=14, help="How far back the rule looks.")
-    not_ready_reasons = fields.Char(
-        default="sick,family,other",
-        help="Attendance: comma-separated not-ready reasons that alert.",
-    )
+    # what each parameter means depends on the kind: the form says it (parameter_help)
+    threshold_value = fields.Float("Threshold")
+    consecutive_periods = fields.Integer("In a row", default=2)
+    window_days = fields.Integer("Looks back (days)", default=14)
+    not_ready_reasons = fields.Char("Not-ready reasons that alert", default="sick,family,other")
+    uses_threshold = fields.Boolean(compute="_compute_parameters")
+    uses_periods = fields.Boolean(compute="_compute_parameters")
+    uses_window = fields.Boolean(compute="_compute_parameters")
+    uses_reasons = fields.Boolean(compute="_compute_parameters")
+    parameter_help = fields.Text("What the parameters mean", compute="_compute_parameters")
     notify_manager = fields.Boolean("Employee's manager")
     notify_dispatch = fields.Boolean("Dispatch")
     notify_ops_director = fields.Boolean("Ops director")
@@ -71,9 +61,26 @@ class OpsEscalationRule(models.Model):
 
     @api.depends("kind")
     def _compute_trigger(self):
-        daily = {"low_energy_streak", "kpi_decline", "missed_checkin", "owner_ops_work"}
         for rule in self:
-            rule.trigger = "daily" if rule.kind in daily else "checkin"
+            rule.trigger = rule._kind().trigger if rule.kind else False
+
+    @api.depends("kind")
+    def _compute_parameters(self):
+        for rule in self:
+            meaning = dict(rule._kind().parameters) if rule.kind else {}
+            rule.uses_threshold = "threshold_value" in meaning
+            rule.uses_periods = "consecutive_periods" in meaning
+            rule.uses_window = "window_days" in meaning
+            rule.uses_reasons = "not_ready_reasons" in meaning
+            rule.parameter_help = "\n".join(f"{rule_logic.PARAMETERS[name]}: {text}"
+                                            for name, text in meaning.items()) or False
+
+    def _kind(self):
+        return rule_logic.RULE_KINDS[self.kind]
+
+    def _params(self):
+        """The parameters the rule's kind reads, by field name."""
+        return {name: self[name] for name, _meaning in self._kind().parameters}
 
     @api.constrains(
         "kind", "notify_manager", "notify_dispatch", "notify_ops_director", "notify_owner",
@@ -87,6 +94,22 @@ class OpsEscalationRule(models.Model):
                     self.env._("Rule %(rule)s alerts nobody: pick at least one recipient.",
                                rule=rule.name)
                 )
+
+    # ------------------------------------------------ shared thresholds
+    @api.model
+    def _line_thresholds(self, company):
+        """The thresholds the screens share with the rules: what low energy is,
+        how many low days make a streak, how many worse periods a decline.
+        The company's own rule wins over a rule for every company."""
+        thresholds = dict(DEFAULT_THRESHOLDS)
+        rules = self.sudo().search([("kind", "in", ("low_energy_streak", "kpi_decline")),
+                                    ("company_id", "in", (company.id, False))], order="company_id, sequence, id")
+        for rule in reversed(rules):  # the last written wins: company rules come first in this order
+            if rule.kind == "low_energy_streak":
+                thresholds.update(low_energy=rule.threshold_value, low_energy_days=rule.consecutive_periods)
+            else:
+                thresholds["kpi_decline_periods"] = rule.consecutive_periods
+        return thresholds
 
     # ---------------------------------------------------------- recipients
     @api.model
@@ -142,18 +165,8 @@ class OpsEscalationRule(models.Model):
         return self.env["ops.escalation"]._raise_alerts(candidates)
 
     def _checkin_reason(self, checkin):
-        """Why this rule fires on ``checkin``, or ``None``."""
-        name = checkin.employee_id.name
-        if self.kind == "safety_issue" and checkin.safety_issue:
-            return f"Safety issue reported by {name}: {checkin.safety_note or 'no details'}"
-        if self.kind == "blocker" and checkin.blocker_flag and checkin.blocker_note:
-            return f"{name} is blocked: {checkin.blocker_note}"
-        reasons = [r.strip() for r in (self.not_ready_reasons or "").split(",") if r.strip()]
-        if self.kind == "attendance" and checkin.ready_status == "not_ready" and checkin.not_ready_reason in reasons:
-            return f"{name} is not ready today ({checkin.not_ready_reason})."
-        if self.kind == "missed_steps" and checkin.call_type == "job_closeout" and checkin.missed_steps:
-            return f"{name} closed out {checkin.job_id.name or 'a job'} missing: {checkin.missed_steps}."
-        return None
+        """Why this rule fires on ``checkin``, or ``None``: its kind decides."""
+        return self._kind().reason_if_applies(checkin._rule_facts(), self._params())
 
     # ------------------------------------------------------- daily rules
     @api.model
@@ -191,14 +204,12 @@ class OpsEscalationRule(models.Model):
         for employee in suspects:
             streak = rule_logic.low_energy_streak(readings[employee], workdays.get(employee.id, set()),
                                                   self.threshold_value, today)
-            if len(streak) >= self.consecutive_periods:
+            reason = self._kind().reason_if_applies({"streak": streak}, self._params())
+            if reason:
                 ids = [i for day in streak for i in checkin_ids[employee][day]]
-                candidates.append({
-                    "rule": self, "employee": employee,
-                    "checkins": self.env["ops.checkin"].browse(ids),  # the group's rows all have energy
-                    "reason": f"Energy at or below {self.threshold_value:g} on {len(streak)} workdays in a row "
-                              f"(since {min(streak)}).",
-                })
+                candidates.append({"rule": self, "employee": employee, "reason": reason,
+                                   # the group's rows all have energy
+                                   "checkins": self.env["ops.checkin"].browse(ids)})
         return candidates
 
     @api.model
@@ -232,15 +243,13 @@ class OpsEscalationRule(models.Model):
         candidates = []
         for employee_id, kpi_id, values, ids in rows:
             declines = rule_logic.consecutive_declines(values, better_up[kpi_id])
-            if declines >= self.consecutive_periods:
-                kpi = kpis.browse(kpi_id)
-                run = slice(-(declines + 1), None)  # the evidence: the declining run only
-                trail = " → ".join(f"{v:g}" for v in values[run])
-                candidates.append({
-                    "rule": self, "employee": self.env["hr.employee"].browse(employee_id),
-                    "kpi_values": self.env["ops.kpi.value"].browse(ids[run]),
-                    "reason": f"{kpi.name} got worse {declines} periods in a row: {trail}.",
-                })
+            run = slice(-(declines + 1), None)  # the evidence: the declining run only
+            reason = self._kind().reason_if_applies({
+                "declines": declines, "kpi": kpis.browse(kpi_id).name,
+                "trail": " → ".join(f"{v:g}" for v in values[run])}, self._params())
+            if reason:
+                candidates.append({"rule": self, "employee": self.env["hr.employee"].browse(employee_id),
+                                   "kpi_values": self.env["ops.kpi.value"].browse(ids[run]), "reason": reason})
         return candidates
 
     def _evaluate_missed_checkin(self):
@@ -248,8 +257,8 @@ class OpsEscalationRule(models.Model):
         profiles = self.env["ops.tech_profile"].search(
             [("role_ids.am_required", "=", True)] + self._scope_domain())
         missing = profiles._missing_am_call(line_now(self.env), self.threshold_value)
-        return [{"rule": self, "employee": p.employee_id,
-                 "reason": f"No AM check-in from {p.employee_id.name} by {int(self.threshold_value)}:00 on {day}."}
+        return [{"rule": self, "employee": p.employee_id, "reason": self._kind().reason(
+                    {"missing": True, "name": p.employee_id.name, "day": day}, self._params())}
                 for p, day in missing.items()]
 
     def _evaluate_owner_ops_work(self):
@@ -260,7 +269,7 @@ class OpsEscalationRule(models.Model):
             [("employee_id", "in", owners.employee_id.ids), ("ops_work_today", "=", True),
              ("checkin_date", ">=", start)],
             ["employee_id"], ["checkin_date:count_distinct", "id:recordset"])
+        facts = [({"name": employee.name, "days": days}, employee, checkins) for employee, days, checkins in rows]
         return [{"rule": self, "employee": employee, "checkins": checkins,
-                 "reason": f"System failure: {employee.name} did ops work on {days} days in the last "
-                           f"{self.window_days} days (more than {self.threshold_value:g})."}
-                for employee, days, checkins in rows if days > self.threshold_value]
+                 "reason": self._kind().reason(fact, self._params())}
+                for fact, employee, checkins in facts if self._kind().applies(fact, self._params())]

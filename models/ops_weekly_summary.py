@@ -111,23 +111,28 @@ class OpsWeeklySummary(models.Model):
         workdays = self.env["ops.workdays"]._workdays(employees, week_start, week_end)
         expects_am = set(profiles.filtered(lambda p: p.role_ids.filtered("uses_am_checkin")).employee_id.ids)
         required_am = set(profiles.filtered(lambda p: p.role_ids.filtered("am_required")).employee_id.ids)
+        Rule = self.env["ops.escalation_rule"]
+        thresholds = {company: Rule._line_thresholds(company) for company in employees.company_id}
         vals_list = []
         for profile in profiles:
             employee = profile.employee_id
             row = stats.get(employee.id, {})
             readings = row.get("readings", {})
-            streak = rule_logic.low_energy_streak(readings, workdays.get(employee.id, set()), 2, week_end)
+            limits = thresholds[employee.company_id]
+            streak = rule_logic.low_energy_streak(readings, workdays.get(employee.id, set()), limits["low_energy"],
+                                                  week_end)
             energy = row.get("avg_energy")
             kpi_rows = [(kpi, trends[(employee.id, kpi.id)]) for kpi in profile.primary_kpi_ids
                         if (employee.id, kpi.id) in trends]
             kpi_lines = [(kpi.name, vocabulary.kpi_trend_words(values, kpi.higher_is_better, kpi.target))
                          for kpi, values in kpi_rows]
-            # "down" on one period is noise; two periods in a row is the KPI rule's threshold
-            kpis_down = sum(1 for kpi, values in kpi_rows
-                            if rule_logic.consecutive_declines(values, kpi.higher_is_better) >= 2)
+            # "down" on one period is noise; the KPI-decline rule says how many in a row count
+            kpis_down = sum(1 for kpi, values in kpi_rows if rule_logic.consecutive_declines(
+                values, kpi.higher_is_better) >= limits["kpi_decline_periods"])
             expected = len(workdays.get(employee.id, ())) if employee.id in expects_am else 0
             made = row.get("calls", 0)
-            burnout = rule_logic.burnout_flag(list(readings.values()), len(streak))
+            burnout = rule_logic.burnout_flag(list(readings.values()), len(streak), limits["low_energy"],
+                                              limits["low_energy_days"])
             completion = vocabulary.percentage(min(made, expected), expected) if expected else 100.0
             vals_list.append({
                 "employee_id": employee.id, "week_start": week_start, "calls_made": made,

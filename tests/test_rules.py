@@ -283,6 +283,20 @@ class TestDailyRules(RulesCase):
         rule.consecutive_periods = 3
         self.assertFalse(self.hits("low_energy"))
 
+    def test_the_low_energy_mark_reads_the_rule(self):
+        self.assertFalse(self.am(MON, 3).low_energy)
+        self.env.ref("ops_coach.rule_low_energy").threshold_value = 3
+        self.assertTrue(self.am(TUE, 3).low_energy, "energy 3 is low once the company's rule says so")
+
+    def test_each_kind_shows_only_its_parameters(self):
+        decline = self.env.ref("ops_coach.rule_kpi_decline")
+        self.assertEqual((decline.uses_threshold, decline.uses_periods, decline.uses_reasons), (False, True, False))
+        self.assertIn("Periods in a row the KPI got worse", decline.parameter_help)
+        missed = self.env.ref("ops_coach.rule_missed_checkin")
+        self.assertEqual((missed.trigger, missed.uses_threshold), ("daily", True))
+        self.assertIn("local hour", missed.parameter_help)
+        self.assertEqual(self.env.ref("ops_coach.rule_attendance").trigger, "checkin")
+
 
 @tagged("post_install", "-at_install")
 class TestWeeklyLoop(RulesCase):
@@ -332,6 +346,14 @@ class TestWeeklyLoop(RulesCase):
         owner = summaries.filtered(lambda s: s.employee_id == self.emp_owner)
         self.assertEqual((owner.calls_expected, owner.manager_flagged), (5, False),
                          "the owner's AM call is optional: counted, never flagged")
+
+    @freeze_time("2026-11-23 14:00:00")
+    def test_the_weekly_flags_read_the_rule_records(self):
+        # energies 4, 3, 2, 2, 2: a three-day streak at 2; first-time fix worse two weeks running
+        self.env.ref("ops_coach.rule_low_energy").write({"threshold_value": 1, "consecutive_periods": 2})
+        self.env.ref("ops_coach.rule_kpi_decline").consecutive_periods = 3
+        tech = self.env["ops.weekly_summary"]._cron_weekly().filtered(lambda s: s.employee_id == self.emp_tech)
+        self.assertRecordValues(tech, [{"burnout_flag": False, "kpis_down": 0, "manager_flagged": False}])
 
     @freeze_time("2026-11-23 14:00:00")
     def test_rerun_replaces_the_week(self):

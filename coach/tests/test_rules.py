@@ -88,3 +88,39 @@ def test_call_streak_counts_workdays_in_a_row_up_to_today():
     assert rules.call_streak(set(), workdays, wednesday) == 0
     on_leave = workdays - {monday - datetime.timedelta(days=5)}
     assert rules.call_streak(called, on_leave, wednesday) == 5, "a leave day on Wed 18 does not break it"
+
+
+def test_every_rule_kind_is_registered_once_with_known_parameters():
+    assert [code for code, _label in rules.kind_selection()] == list(rules.RULE_KINDS)
+    for kind in rules.RULE_KINDS.values():
+        assert kind.trigger in ("checkin", "daily")
+        assert {name for name, _meaning in kind.parameters} <= set(rules.PARAMETERS)
+    with pytest.raises(ValueError, match="registered twice"):
+        rules.register(rules.RULE_KINDS["blocker"])
+
+
+CALL = {"name": "Tom", "call_type": "am_checkin", "safety_issue": False, "safety_note": "", "missed_steps": False,
+        "job": False, "ready_status": "not_ready", "not_ready_reason": "vehicle", "blocker_flag": True,
+        "blocker_note": "No capacitor on the truck"}
+
+
+def test_checkin_kinds_decide_from_the_call_and_the_rule_parameters():
+    kinds = rules.RULE_KINDS
+    assert kinds["blocker"].reason_if_applies(CALL, {}) == "Tom is blocked: No capacitor on the truck"
+    assert kinds["safety_issue"].reason_if_applies(CALL, {}) is None
+    attendance = kinds["attendance"]
+    assert attendance.reason_if_applies(CALL, {"not_ready_reasons": "sick,family"}) is None
+    assert attendance.reason_if_applies(CALL, {"not_ready_reasons": "sick, vehicle"}) == \
+        "Tom is not ready today (vehicle)."
+    assert kinds["missed_steps"].reason_if_applies(dict(CALL, missed_steps="photos"), {}) is None, "not a close-out"
+
+
+def test_daily_kinds_compare_with_their_parameters():
+    streak = [D(2026, 11, 24), D(2026, 11, 23)]
+    low = rules.RULE_KINDS["low_energy_streak"]
+    params = {"threshold_value": 2.0, "consecutive_periods": 2, "window_days": 14}
+    assert low.reason_if_applies({"streak": streak}, params) == \
+        "Energy at or below 2 on 2 workdays in a row (since 2026-11-23)."
+    assert low.reason_if_applies({"streak": streak}, dict(params, consecutive_periods=3)) is None
+    owner = rules.RULE_KINDS["owner_ops_work"]
+    assert owner.reason_if_applies({"name": "O", "days": 3}, {"threshold_value": 3, "window_days": 14}) is None
