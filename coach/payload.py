@@ -11,6 +11,9 @@ import json
 import math
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_CALL_SECONDS = 24 * 3600
+# what a caller's agent is told when saving failed: the request is journaled and retried
+KEPT_FOR_RETRY = "Thanks, I have it; it is kept and will be saved in a moment."
 MAX_DEPTH = 64
 MAX_ID_CHARS = 200  # call ids, tool call ids, numbers: indexed columns stay small
 LARGEST_INT = 2**31 - 1  # PostgreSQL integer
@@ -121,6 +124,29 @@ class Message:
     def started_at(self):
         """When the call started (naive UTC), where the provider says it."""
         return None
+
+
+@dataclasses.dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class ToolResult:
+    """A tool's answer, before a provider puts it in its own shape."""
+
+    call: ToolCall
+    result: object = None
+    error: str = None
+
+    @property
+    def text(self):
+        """On one line: agents read tool results as one line of text."""
+        value = self.error if self.error is not None else (
+            self.result if isinstance(self.result, str) else json.dumps(self.result, sort_keys=True))
+        return " ".join(str(value).split())
 
 
 # ------------------------------------------------------------ typed getters

@@ -11,8 +11,8 @@ import json
 import re
 import time
 
-from . import payload
-from .vapi import KEPT_FOR_RETRY, MAX_CALL_SECONDS, ToolCall
+from . import payload, providers
+from .payload import KEPT_FOR_RETRY, MAX_CALL_SECONDS, ToolCall
 
 PayloadError = payload.PayloadError
 SIGNATURE = re.compile(r"v=(\d{1,16}),d=([0-9a-fA-F]{64})")
@@ -104,9 +104,22 @@ def parse_body(body):
     raise PayloadError('body must be a Retell event ("event") or function call ("name")')
 
 
-def function_answer(result):
-    """A function call's answer: the tool result the LLM reads."""
-    return {key: value for key, value in result.items() if key in ("result", "error")}
+def authorized(api_key, request):
+    return signature_matches(api_key, request.body, request.headers.get("X-Retell-Signature"))
+
+
+def tool_answer(results):
+    """A function call's answer (Retell sends one function a request): the text the LLM reads."""
+    [answer] = results
+    return {"error" if answer.error is not None else "result": answer.text}
+
+
+def start_answer(script):
+    """The agent's prompt travels as dynamic variables: the Retell agent's
+    prompt is ``{{ops_prompt}}`` and its first message ``{{ops_first_message}}``."""
+    variables = {"ops_prompt": script.system_prompt, "ops_first_message": script.first_message,
+                 "employee_name": script.caller_name}
+    return inbound_answer(variables, script.metadata, script.max_seconds)
 
 
 def inbound_answer(variables, metadata, max_seconds):
@@ -126,3 +139,11 @@ def failure_answer(message):
     if message.type == INBOUND:
         return 200, {INBOUND: {}}  # Retell falls back to the number's own agent
     return 200, {}
+
+
+ADAPTER = providers.register(providers.Adapter(
+    code="retell", label="Retell", credential="ops_coach.retell_api_key",
+    parse=lambda body, _kind: parse_body(body), authorized=authorized,
+    start_messages=(INBOUND,), start_answer=start_answer,
+    tool_messages=(FUNCTION,), tool_answer=tool_answer,
+    end_of_call_messages=END_OF_CALL_EVENTS, failure_answer=failure_answer))

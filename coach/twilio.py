@@ -11,8 +11,8 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from . import payload
-from .vapi import MAX_CALL_SECONDS
+from . import payload, providers
+from .payload import MAX_CALL_SECONDS
 
 PayloadError = payload.PayloadError
 KINDS = ("voice", "gather", "status")
@@ -109,7 +109,7 @@ def parse_body(body, kind):
     """A form-encoded Twilio request of ``kind`` (voice, gather, status)."""
     if kind not in KINDS:
         raise PayloadError(f"unknown Twilio request {kind!r}")
-    fields = {name: payload.clean_text(values[0]) for name, values in form_params(body).items() if values}
+    fields = {payload.clean_text(name): payload.clean_text(values[0]) for name, values in form_params(body).items() if values}
     call_sid = payload.identifier(fields.get("CallSid"))
     if not call_sid:
         raise PayloadError("a Twilio request needs a CallSid")
@@ -155,3 +155,14 @@ def failure_answer(message):
         return 200, {"twiml": empty()}
     return 200, {"twiml": say_and_hang_up("Thanks, I have what you said so far and it will be saved. "
                                           "Please call back in a few minutes to finish.")}
+
+
+def authorized(auth_token, request):
+    return signature_matches(auth_token, request.urls, request.form, request.headers.get("X-Twilio-Signature"))
+
+
+# no LLM: the line runs the flows itself, one <Gather> a request (ops.line's _handle_twilio)
+ADAPTER = providers.register(providers.Adapter(
+    code="twilio", label="Twilio", credential="ops_coach.twilio_auth_token",
+    parse=parse_body, authorized=authorized, end_of_call_messages=("status",), failure_answer=failure_answer,
+    line_method="_handle_twilio", denied_status=403))

@@ -7,21 +7,13 @@ object or a JSON string; nested or flattened tool calls; legacy shapes).
 import dataclasses
 import datetime
 import hmac
-import json
 
-from . import payload
+from . import payload, providers, tools
+from .payload import KEPT_FOR_RETRY, MAX_CALL_SECONDS, ToolCall, ToolResult
 
 MAX_BODY_BYTES = payload.MAX_BODY_BYTES
 PayloadError = payload.PayloadError
-MAX_CALL_SECONDS = 24 * 3600
-
-
-@dataclasses.dataclass(frozen=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: dict
-
+TOOL_MESSAGES = ("tool-calls", "function-call")
 
 @dataclasses.dataclass(frozen=True)
 class Message(payload.Message):
@@ -83,7 +75,7 @@ def parse_envelope(envelope):
         raise PayloadError('message has no "type"')
     call = payload.obj(message.get("call"))
     customer = payload.obj(call.get("customer") or message.get("customer"))
-    tool_calls = tuple(_tool_calls(message)) if kind in ("tool-calls", "function-call") else ()
+    tool_calls = tuple(_tool_calls(message)) if kind in TOOL_MESSAGES else ()
     return Message(
         type=payload.identifier(kind),
         call_id=payload.identifier(call.get("id")),
@@ -125,6 +117,10 @@ def _tool_calls(message):
         yield ToolCall(id=payload.identifier(item.get("id")), name=name.strip()[:100], arguments=arguments)
 
 
+def authorized(secret, request):
+    return secret_matches(request.headers, secret)
+
+
 def secret_matches(headers, secret):
     """True when the request carries ``secret`` as ``X-Vapi-Secret`` or as
     ``Authorization: Bearer``; constant-time, and never true without a secret."""
@@ -142,21 +138,41 @@ def secret_matches(headers, secret):
     return any(matches)
 
 
-def one_line(text):
-    """Vapi wants tool results on one line."""
-    return " ".join(str(text).split())
+def result_entry(answer):
+    """One :class:`~payload.ToolResult` as Vapi reads it (one line)."""
+    key = "error" if answer.error is not None else "result"
+    return {"name": answer.call.name, "toolCallId": answer.call.id, key: answer.text}
 
 
 def tool_result(call, result=None, error=None):
-    entry = {"name": call.name, "toolCallId": call.id}
-    if error is not None:
-        entry["error"] = one_line(error)
-    else:
-        entry["result"] = one_line(result if isinstance(result, str) else json.dumps(result, sort_keys=True))
-    return entry
+    return result_entry(ToolResult(call, result, error))
 
 
-KEPT_FOR_RETRY = "Thanks, I have it; it is kept and will be saved in a moment."
+def tool_answer(results):
+    return {"results": [result_entry(answer) for answer in results]}
+
+
+def start_answer(script):
+    """A transient assistant whose tools and messages come back to the line."""
+    server = script.settings["server"]
+    assistant = {
+        "name": script.name,
+        "firstMessage": script.first_message,
+        "model": {
+            "provider": script.settings.get("model_provider") or "openai",
+            "model": script.settings.get("model") or "gpt-4o",
+            "messages": [{"role": "system", "content": script.system_prompt}],
+            "tools": tools.function_tools(server, script.tool_names),
+        },
+        "maxDurationSeconds": script.max_seconds,
+        "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
+        "server": server,
+    }
+    if script.metadata:
+        assistant["metadata"] = script.metadata
+    return {"assistant": assistant}
+
+
 FALLBACK_GREETING = ("Ops line. I can't open your check-in right now. Tell me how you're doing and "
                      "any blockers; I'll pass it on.")
 
@@ -164,8 +180,8 @@ FALLBACK_GREETING = ("Ops line. I can't open your check-in right now. Tell me ho
 def failure_answer(message):
     """What Vapi is told when processing failed: the request is journaled and
     will be retried, so the caller hears that it is kept, never an error."""
-    if message.type in ("tool-calls", "function-call"):
-        return 200, {"results": [tool_result(call, result=KEPT_FOR_RETRY) for call in message.tool_calls]}
+    if message.type in TOOL_MESSAGES:
+        return 200, tool_answer([ToolResult(call, KEPT_FOR_RETRY) for call in message.tool_calls])
     if message.type == "assistant-request":
         # no tools: the end-of-call report keeps the transcript for a person to read
         return 200, {"assistant": {
@@ -176,3 +192,11 @@ def failure_answer(message):
             "serverMessages": ["end-of-call-report"],
         }}
     return 200, {}
+
+
+ADAPTER = providers.register(providers.Adapter(
+    code="vapi", label="Vapi", credential="ops_coach.vapi_secret",
+    parse=lambda body, _kind: parse_body(body), authorized=authorized,
+    start_messages=("assistant-request",), start_answer=start_answer,
+    tool_messages=TOOL_MESSAGES, tool_answer=tool_answer,
+    end_of_call_messages=("end-of-call-report",), failure_answer=failure_answer))

@@ -1,5 +1,6 @@
-"""The line's own words, defined once: call types, providers, answer types,
-KPI modes, on-target and trend, and the meta-KPI ratios.
+"""The line's own words, defined once: call types, answer types, KPI modes,
+on-target and trend, and the meta-KPI ratios (the providers are registered in
+``providers``).
 
 The models build their selections from these, and the digest, the morning
 briefing, the dashboard builder and the prompt read the same definitions, so
@@ -33,12 +34,6 @@ OPS_ONLY = "ops_only"
 def is_morning_call(call_type):
     return call_type in MORNING_CALL_TYPES
 
-
-# ------------------------------------------------------------------- providers
-# who calls the line's webhooks (and the console, which plays one)
-LINE_PROVIDERS = (("vapi", "Vapi"), ("retell", "Retell"), ("twilio", "Twilio"), ("test", "Test console"))
-# where a check-in came from: a line provider, or typed in by a person
-CHECKIN_SOURCES = LINE_PROVIDERS[:3] + (("manual", "Manual"),) + LINE_PROVIDERS[3:]
 
 # ------------------------------------------------------------ flow answer types
 ANSWER_TYPES = (("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choice"), ("number", "Number"),

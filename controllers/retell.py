@@ -1,7 +1,7 @@
 from odoo import http
 from odoo.http import request
 
-from ..coach import payload, retell
+from ..coach import payload, providers
 
 
 class OpsCoachRetell(http.Controller):
@@ -14,8 +14,7 @@ class OpsCoachRetell(http.Controller):
         httprequest = request.httprequest
         length = httprequest.content_length or 0
         body = httprequest.get_data() if length <= payload.MAX_BODY_BYTES else b""  # refused unread
-        api_key = request.env["ir.config_parameter"].sudo().get_param("ops_coach.retell_api_key")
-        authorized = retell.signature_matches(api_key, body, httprequest.headers.get("X-Retell-Signature"))
         status, answer = request.env["ops.call_event"]._receive(
-            "retell", body, httprequest.remote_addr, authorized, size=max(length, len(body)))
+            "retell", providers.SignedRequest(body, httprequest.headers), httprequest.remote_addr,
+            size=max(length, len(body)))
         return request.make_json_response(answer, status=status)

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 from odoo import http
 from odoo.http import request
 
-from ..coach import payload, twilio
+from ..coach import payload, providers
 
 
 class OpsCoachTwilio(http.Controller):
@@ -22,22 +22,20 @@ class OpsCoachTwilio(http.Controller):
         form = {name: httprequest.form.getlist(name) for name in httprequest.form} \
             if length <= payload.MAX_BODY_BYTES else {}
         body = urllib.parse.urlencode([(name, value) for name, values in form.items() for value in values]).encode()
-        params = request.env["ir.config_parameter"].sudo()
+        signed = providers.SignedRequest(body, httprequest.headers, self._requested_urls(httprequest), form)
         status, answer = request.env["ops.call_event"]._receive(
-            "twilio", body, httprequest.remote_addr, self._signed(params, form, httprequest),
-            size=max(length, len(body)), kind=kind, denied_status=403)
+            "twilio", signed, httprequest.remote_addr, size=max(length, len(body)), kind=kind)
         if "twiml" in answer:
             return Response(answer["twiml"], status=status, content_type="text/xml; charset=utf-8")
         return request.make_json_response(answer, status=status)
 
     @staticmethod
-    def _signed(params, form, httprequest):
-        """Checked against the URL Twilio requested: the public URL when one is
-        set (a proxy may have rewritten the request), else the request's own."""
-        public = params.get_param("ops_coach.public_url")
+    def _requested_urls(httprequest):
+        """The URLs Twilio may have signed: the request's own, and the public
+        URL when one is set (a proxy may have rewritten the request)."""
+        public = request.env["ir.config_parameter"].sudo().get_param("ops_coach.public_url")
         query = httprequest.query_string.decode("latin-1")
         urls = [httprequest.url]
         if public:
             urls.append(public.rstrip("/") + httprequest.path + (f"?{query}" if query else ""))
-        return twilio.signature_matches(params.get_param("ops_coach.twilio_auth_token"), urls, form,
-                                        httprequest.headers.get("X-Twilio-Signature"))
+        return tuple(urls)

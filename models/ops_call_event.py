@@ -12,8 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..coach import payload as payload_rules
-from ..coach import retell, twilio, vapi
-from ..coach.vocabulary import LINE_PROVIDERS
+from ..coach import providers
 
 _logger = logging.getLogger(__name__)
 OUTCOMES = [
@@ -31,13 +30,6 @@ EFFECT_STATES = [
     ("failed", "Failed: will retry"),
     ("stopped", "Stopped by a person"),
 ]
-# each provider's parser takes the raw body and the kind of request (Twilio's is the route)
-PARSERS = {"vapi": lambda body, _kind: vapi.parse_body(body), "retell": lambda body, _kind: retell.parse_body(body),
-           "twilio": twilio.parse_body}
-FAILURE_ANSWERS = {"vapi": vapi.failure_answer, "retell": retell.failure_answer, "twilio": twilio.failure_answer}
-HANDLERS = {"vapi": "_handle_vapi", "retell": "_handle_retell", "twilio": "_handle_twilio"}
-TOOL_MESSAGES = ("tool-calls", "function-call", retell.FUNCTION)
-END_OF_CALL_MESSAGES = ("end-of-call-report", "status") + retell.END_OF_CALL_EVENTS
 # a concurrent request for the same call: try again in a fresh transaction
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable,
                       pg_errors.UniqueViolation)
@@ -59,7 +51,7 @@ class OpsCallEvent(models.Model):
     _description = "Ops line webhook event"
     _order = "id desc"
 
-    provider = fields.Selection(list(LINE_PROVIDERS), required=True, index=True)
+    provider = fields.Selection(providers.line_providers(), required=True, index=True)
     event_type = fields.Char(index=True)
     call_id = fields.Char("Provider call id", index=True)
     call_ref_id = fields.Many2one("ops.call", string="Call", index="btree_not_null", ondelete="set null")
@@ -113,21 +105,26 @@ class OpsCallEvent(models.Model):
 
     # ------------------------------------------------------------------ intake
     @api.model
-    def _receive(self, provider, body, remote_addr, authorized, size=None, kind=None, denied_status=401):
+    def _receive(self, provider, signed, remote_addr, size=None, kind=None):
         """One webhook request, start to end: ``(http_status, json_answer)``.
 
         Every request leaves a committed journal row before it is processed.
-        ``size`` is the declared length when the body was refused unread;
-        ``kind`` the kind of request when the route says it (Twilio).
+        ``signed`` is the request as the provider authenticates it
+        (``coach.providers.SignedRequest``); ``size`` the declared length when
+        the body was refused unread; ``kind`` the kind of request when the
+        route says it (Twilio).
         """
+        adapter = providers.ADAPTERS[provider]
+        body = signed.body
         size = len(body) if size is None else size
         if size > payload_rules.MAX_BODY_BYTES:
             return self._refuse(provider, "rejected", 413, "body over 2 MiB", size, remote_addr)
-        if not authorized:
+        credential = self.env["ir.config_parameter"].sudo().get_param(adapter.credential)
+        if not adapter.authorized(credential, signed):
             _logger.warning("Ops line: unauthenticated %s request from %s", provider, remote_addr)
-            return self._refuse(provider, "unauthorized", denied_status, "unauthorized", size, remote_addr)
+            return self._refuse(provider, "unauthorized", adapter.denied_status, "unauthorized", size, remote_addr)
         try:
-            message = PARSERS[provider](body, kind)
+            message = providers.ADAPTERS[provider].parse(body, kind)
         except payload_rules.PayloadError as error:
             return self._refuse(provider, "rejected", 400, str(error), size, remote_addr, body)
         event_id = self._in_new_transaction(lambda events: events._journal(provider, message, body, remote_addr).id)
@@ -160,15 +157,15 @@ class OpsCallEvent(models.Model):
         return self.create(dict(self._payload_values(body), **{
             "provider": provider, "event_type": message.type, "call_id": message.call_id or False,
             "tool_call_ids": " ".join(call.id for call in message.tool_calls)[:1000] or False,
-            "dedupe_key": self._dedupe_key(message), "caller_number": message.caller_number or False,
+            "dedupe_key": self._dedupe_key(providers.ADAPTERS[provider], message), "caller_number": message.caller_number or False,
             "remote_addr": remote_addr,
         }))
 
     @staticmethod
-    def _dedupe_key(message):
-        if message.type in TOOL_MESSAGES and message.tool_calls:
+    def _dedupe_key(adapter, message):
+        if adapter.is_tool(message) and message.tool_calls:
             return payload_rules.short_key("tool-calls", [call.id for call in message.tool_calls])
-        if message.type in END_OF_CALL_MESSAGES and message.call_id:
+        if adapter.ends_call(message) and message.call_id:
             return payload_rules.short_key(message.type, [message.call_id])
         return False
 
@@ -217,7 +214,7 @@ class OpsCallEvent(models.Model):
         except Exception as error:  # noqa: BLE001 - whatever failed, the row says so and is retried
             _logger.exception("Ops line: %s event %s failed", provider, self.id)
             message = message or self._in_new_transaction(lambda events: events.browse(self.id)._parsed())
-            answer = FAILURE_ANSWERS[provider](message)
+            answer = providers.ADAPTERS[provider].failure_answer(message)
             self._record_failure(error, "processing", answer)
             return answer
 
@@ -249,7 +246,7 @@ class OpsCallEvent(models.Model):
 
     # --------------------------------------------------------------- processing
     def _parsed(self):
-        return PARSERS[self.provider](base64.b64decode(self.payload_raw) if self.payload_raw
+        return providers.ADAPTERS[self.provider].parse(base64.b64decode(self.payload_raw) if self.payload_raw
                                       else (self.payload or "").encode("utf-8"), self.event_type)
 
     def _process(self, message=None):
@@ -266,7 +263,8 @@ class OpsCallEvent(models.Model):
                         "employee_id": earlier.employee_id.id,
                         "processed_date": fields.Datetime.now(), "next_try_at": False})
             return earlier.http_status, json.loads(earlier.response or "{}")
-        status, answer = getattr(self.env["ops.line"], HANDLERS[self.provider])(self, message)
+        adapter = providers.ADAPTERS[self.provider]
+        status, answer = getattr(self.env["ops.line"], adapter.line_method)(self, message, adapter)
         pending = self.checkin_ids.filtered(lambda checkin: not checkin.effects_done) or \
             self.field_quote_ids.filtered(lambda quote: quote.state == "pending") or \
             self.upload_link_ids.filtered(lambda link: link.state == "to_send")

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values, closeout
-from ..coach.vocabulary import CALL_TYPES, CHECKIN_SOURCES
+from ..coach import providers
+from ..coach.vocabulary import CALL_TYPES
 from .ops_tools import check_or_raise, local_now
 
 JOB_DONE_STATE = "1_done"
@@ -91,7 +92,7 @@ class OpsCheckin(models.Model):
         [("complete", "Complete"), ("partial", "Partial"), ("incomplete", "Incomplete")],
         default="complete", required=True, tracking=True,
     )
-    provider = fields.Selection(list(CHECKIN_SOURCES), default="manual", required=True)
+    provider = fields.Selection(providers.checkin_sources(), default="manual", required=True)
     provider_call_id = fields.Char(copy=False, index="btree_not_null")
     end_reason = fields.Char()
     transcript = fields.Text()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import identify, payload, prompt, retell, tools, vapi
+from ..coach import identify, payload, prompt, providers, tools
 from ..coach.checkin_values import InvalidValue
 from .ops_tools import local_now
 
@@ -21,7 +21,8 @@ ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
 
 class OpsLine(models.AbstractModel):
     """The Ops phone line: who is calling, which flow, and what their answers
-    write. Channel-agnostic; the Vapi adapter is ``_handle_vapi``."""
+    write, whatever the channel: the providers' adapters (coach.providers) put
+    its answers in their own shape."""
 
     _name = "ops.line"
     _description = "Ops line service"
@@ -111,26 +112,11 @@ class OpsLine(models.AbstractModel):
         return server
 
     @api.model
-    def _assistant(self, name, first_message, system_text, tool_names, max_seconds, metadata=None):
-        """A transient Vapi assistant whose tools and messages come back here."""
+    def _agent_settings(self):
+        """What an agent's start answer may need of the company's settings."""
         params = self.env["ir.config_parameter"].sudo()
-        server = self._server()
-        assistant = {
-            "name": name,
-            "firstMessage": first_message,
-            "model": {
-                "provider": params.get_param("ops_coach.vapi_model_provider") or "openai",
-                "model": params.get_param("ops_coach.vapi_model") or "gpt-4o",
-                "messages": [{"role": "system", "content": system_text}],
-                "tools": tools.function_tools(server, tool_names),
-            },
-            "maxDurationSeconds": max_seconds,
-            "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
-            "server": server,
-        }
-        if metadata:
-            assistant["metadata"] = metadata
-        return {"assistant": assistant}
+        return {"server": self._server(), "model_provider": params.get_param("ops_coach.vapi_model_provider"),
+                "model": params.get_param("ops_coach.vapi_model")}
 
     @api.model
     def _script_for(self, profile, flows):
@@ -168,50 +154,33 @@ class OpsLine(models.AbstractModel):
         event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
         return profile, flows
 
-    # --------------------------------------------------------------- vapi
     @api.model
-    def _handle_vapi(self, event, message):
-        """Answer one journaled Vapi message: ``(http_status, json_body)``."""
-        if message.type == "assistant-request":
-            return 200, self._vapi_assistant_request(event, message)
-        if message.type in ("tool-calls", "function-call"):
-            return 200, {"results": self._tool_calls(event, message)}
-        if message.type == "end-of-call-report":
-            self._end_of_call(event, message)
-        return 200, {}
-
-    @api.model
-    def _vapi_assistant_request(self, event, message):
+    def _start_script(self, event, message):
+        """What the caller's agent runs: the caller's flows, or the PIN check
+        for a number the line does not know."""
         profile, flows = self._identify_caller(event, message)
+        settings = self._agent_settings()
         if not profile:
             first, system_text, max_seconds = self._pin_script()
-            return self._assistant("Ops Coach (PIN)", first, system_text, ("verify_pin",) + CALLER_TOOLS, max_seconds)
+            return providers.Script("Ops Coach (PIN)", first, system_text, max_seconds,
+                                    ("verify_pin",) + CALLER_TOOLS, {}, "", settings)
         first, system_text, max_seconds = self._script_for(profile, flows)
-        return self._assistant("Ops Coach", first, system_text, CALLER_TOOLS, max_seconds,
-                               {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]})
+        return providers.Script("Ops Coach", first, system_text, max_seconds, CALLER_TOOLS,
+                                {"employee_id": profile.employee_id.id, "flows": flows.mapped("code")},
+                                profile.employee_id.name or "", settings)
 
-    # ------------------------------------------------------------- retell
+    # ------------------------------------------------------------- agents
     @api.model
-    def _handle_retell(self, event, message):
-        """Answer one journaled Retell request: inbound webhook, function, event."""
-        if message.type == retell.INBOUND:
-            return 200, self._retell_inbound(event, message)
-        if message.type == retell.FUNCTION:
-            return 200, retell.function_answer(self._tool_calls(event, message)[0])
-        if message.type in retell.END_OF_CALL_EVENTS:
+    def _handle_agent(self, event, message, adapter):
+        """Answer one journaled message of an LLM agent's provider (Vapi,
+        Retell): ``(http_status, body)`` in the provider's own shape."""
+        if adapter.starts_call(message):
+            return 200, adapter.start_answer(self._start_script(event, message))
+        if adapter.is_tool(message):
+            return 200, adapter.tool_answer(self._tool_calls(event, message))
+        if adapter.ends_call(message):
             self._end_of_call(event, message)
         return 200, {}
-
-    @api.model
-    def _retell_inbound(self, event, message):
-        """The agent's prompt travels as dynamic variables: the Retell agent's
-        prompt is ``{{ops_prompt}}`` and its first message ``{{ops_first_message}}``."""
-        profile, flows = self._identify_caller(event, message)
-        first, system_text, max_seconds = self._script_for(profile, flows) if profile else self._pin_script()
-        variables = {"ops_prompt": system_text, "ops_first_message": first,
-                     "employee_name": profile.employee_id.name or "" if profile else ""}
-        metadata = {"employee_id": profile.employee_id.id, "flows": [f.code for f in flows]} if profile else {}
-        return retell.inbound_answer(variables, metadata, max_seconds)
 
     # ------------------------------------------------------ tool dispatch
     @api.model
@@ -222,7 +191,7 @@ class OpsLine(models.AbstractModel):
         results, profile = [], None
         for call in message.tool_calls:
             if call.name == "verify_pin":
-                results.append(vapi.tool_result(call, result=self._tool_verify_pin(event, message, call.arguments)))
+                results.append(payload.ToolResult(call, self._tool_verify_pin(event, message, call.arguments)))
                 profile = None
                 continue
             if profile is None:
@@ -234,17 +203,17 @@ class OpsLine(models.AbstractModel):
     def _tool_call(self, event, message, call, profile):
         handler = getattr(self, f"_tool_{call.name}", None)
         if call.name not in tools.TOOLS or handler is None:
-            return vapi.tool_result(call, error=f"unknown tool {call.name}")
+            return payload.ToolResult(call, error=f"unknown tool {call.name}")
         if not profile:
-            return vapi.tool_result(call, error="caller not identified yet: ask for the PIN and call verify_pin")
+            return payload.ToolResult(call, error="caller not identified yet: ask for the PIN and call verify_pin")
         event.employee_id = profile.employee_id
         try:
             with self.env.cr.savepoint():
                 result = handler(profile, event, message, tools.canonical_arguments(call.arguments))
         except (InvalidValue, ValidationError) as error:  # the agent can ask again; nothing was written
             self._remember_reasked(event, getattr(error, "reasked", ()))
-            return vapi.tool_result(call, error=str(error))
-        return vapi.tool_result(call, result=result)
+            return payload.ToolResult(call, error=str(error))
+        return payload.ToolResult(call, result)
 
     # -------------------------------------------------------------- tools
     def _tool_get_tech_checkin_context(self, profile, event, message, arguments):
@@ -341,7 +310,7 @@ class OpsLine(models.AbstractModel):
             extras["coach_prompt_used"] = payload.text(arguments["coach_prompt_used"])[:500]
         if arguments.get("call_completed") is False:
             extras["completion_status"] = "partial"
-        duration = payload.bounded_int(arguments.get("duration_seconds"), 0, vapi.MAX_CALL_SECONDS)
+        duration = payload.bounded_int(arguments.get("duration_seconds"), 0, payload.MAX_CALL_SECONDS)
         if duration is not None:
             extras["duration_seconds"] = duration
         return extras

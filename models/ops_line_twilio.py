@@ -20,7 +20,7 @@ class OpsLineTwilio(models.AbstractModel):
     _inherit = "ops.line"
 
     @api.model
-    def _handle_twilio(self, event, message):
+    def _handle_twilio(self, event, message, _adapter=None):
         call = event.call_ref_id
         if message.type == "status":
             # a call hung up mid-flow keeps its answers so far, now final; one that

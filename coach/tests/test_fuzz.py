@@ -7,6 +7,7 @@ models is storable by PostgreSQL.
 
 import json
 import math
+import urllib.parse
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from shipped_flows import load_flows
 
 from coach import flow as engine
-from coach import payload, retell, tools, vapi
+from coach import payload, providers, retell, tools, vapi
 
 FLOWS = load_flows()
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,3 +176,52 @@ def test_any_retell_body(value):
     for call in message.tool_calls:
         assert isinstance(call.arguments, dict) and storable(call.arguments)
     retell.failure_answer(message)
+
+
+# ------------------------------------------------------------ every provider
+ADAPTERS = sorted(providers.ADAPTERS.values(), key=lambda adapter: adapter.code)
+TWILIO_FORMS = st.dictionaries(st.sampled_from(["CallSid", "From", "SpeechResult", "Digits", "CallStatus",
+                                                "CallDuration", "To", "\x00"]), NASTY_TEXT, max_size=6)
+
+
+def exercise_adapter(adapter, message):
+    """What the journal and the line read of any message the adapter parsed."""
+    assert isinstance(message, payload.Message) and storable(message.raw)
+    assert isinstance(message.call_id, str) and isinstance(message.caller_number, str)
+    duration = message.duration_seconds()
+    assert duration is None or 0 <= duration <= payload.MAX_CALL_SECONDS
+    assert isinstance(message.transcript, str) and isinstance(message.summary, str)
+    started = message.started_at()
+    assert started is None or 2000 <= started.year <= 2200
+    adapter.starts_call(message), adapter.ends_call(message)  # pylint: disable=expression-not-assigned
+    if adapter.is_tool(message) and message.tool_calls:
+        adapter.tool_answer([payload.ToolResult(call, "ok") for call in message.tool_calls[:1]])
+    status, body = adapter.failure_answer(message)
+    assert status == 200 and isinstance(body, dict)
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=lambda adapter: adapter.code)
+@SETTINGS
+@given(body=st.one_of(st.binary(max_size=300), JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+                      TWILIO_FORMS.map(lambda form: urllib.parse.urlencode(form, errors="surrogatepass").encode())),
+       kind=st.sampled_from(["voice", "gather", "status", None, "other"]))
+@example(body=b"CallSid=CA1&From=%2B15125550191&SpeechResult=yes%00no", kind="gather")
+@example(body=b"CallSid=&From=x", kind="voice")
+@example(body=b'{"event": "call_ended", "call": "not an object"}', kind=None)
+def test_every_adapter_parses_any_body_to_a_message_or_a_payload_error(adapter, body, kind):
+    try:
+        message = adapter.parse(body, kind)
+    except payload.PayloadError as error:
+        assert str(error)
+        return
+    exercise_adapter(adapter, message)
+
+
+def test_the_registry_holds_every_provider_once_with_its_parts():
+    assert {adapter.code for adapter in ADAPTERS} == {"vapi", "retell", "twilio"}
+    assert [code for code, _label in providers.line_providers()] == ["retell", "twilio", "vapi", "test"]
+    for adapter in ADAPTERS:
+        assert adapter.credential.startswith("ops_coach.")
+        assert not adapter.authorized("", providers.SignedRequest(b"{}", {})), "no credential, no entry"
+    with pytest.raises(ValueError, match="registered twice"):
+        providers.register(providers.ADAPTERS["vapi"])
