@@ -255,7 +255,9 @@ class OpsLine(models.AbstractModel):
           effects run once this is committed.
         """
         Checkin = self.env["ops.checkin"]
-        calls = Checkin.search([("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) \
+        # archived too: the console's rehearsals are archived as they are written
+        calls = Checkin.with_context(active_test=False).search(
+            [("provider", "=", event.provider), ("provider_call_id", "=", message.call_id)]) \
             if message.call_id else Checkin
         still_open = calls.filtered(lambda checkin: checkin.is_placeholder or checkin.in_progress)[:1]
         same = calls.filtered(lambda checkin: checkin.call_type == call_type

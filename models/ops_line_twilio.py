@@ -10,6 +10,7 @@ from ..coach.checkin_values import InvalidValue
 ACTION = "/ops_coach/twilio/gather"
 PIN_TRIES = 3
 GOODBYE = "Thanks. Bye."
+PHOTO_LINK_SAID = "I'm sending you this job's photo link now."
 
 
 class OpsLineTwilio(models.AbstractModel):
@@ -137,29 +138,43 @@ class OpsLineTwilio(models.AbstractModel):
 
     @api.model
     def _twilio_answer(self, event, message, call, profile, state):
-        flows_by_code = self._twilio_flows(state)
-        call_state = engine.CallState.from_dict(state["engine"], flows_by_code)
-        started = fields.Datetime.from_string(state["started"])
-        elapsed = (fields.Datetime.now() - started).total_seconds()
-        asked = engine.next_step(call_state)
-        turn = engine.answer(call_state, message.answer, flows_by_code, elapsed_seconds=elapsed)
-        if asked and asked.key == "job_ref" and "job_ref" in call_state.answers:
-            turn = self._twilio_job(profile, call_state, turn, state)
-        state["engine"] = call_state.to_dict()
-        if call_state.answers:
-            self._twilio_save(event, message, profile, call_state, flows_by_code, done=turn.done)
-        if turn.done:
-            state["stage"] = "done"
-            turn = self._twilio_photo_link(event, profile, call_state, turn)
+        turn, call_state = self._script_answer(event, message, profile, state, message.answer)
         return self._twilio_say_turn(profile, call_state, turn)
 
+    # ------------------------------------------------------ scripted session
+    # one answer at a time, whatever carries it: a Twilio <Gather>, or the test
+    # console typing for a caller (a *rehearsal*: archived, nothing sent, no job touched)
     @api.model
-    def _twilio_photo_link(self, event, profile, call_state, turn):
+    def _script_answer(self, event, message, profile, state, said, rehearsal=False):
+        """Take one answer of the session in ``state`` (changed in place):
+        ``(turn, call_state)``. The answers are saved as the call goes."""
+        flows_by_code = self._script_flows(state)
+        call_state = engine.CallState.from_dict(state["engine"], flows_by_code)
+        # typing in the console is slower than talking: a rehearsal has no time box
+        elapsed = 0 if rehearsal else (fields.Datetime.now() - fields.Datetime.from_string(state["started"])
+                                       ).total_seconds()
+        asked = engine.next_step(call_state)
+        turn = engine.answer(call_state, said, flows_by_code, elapsed_seconds=elapsed)
+        if asked and asked.key == "job_ref" and "job_ref" in call_state.answers:
+            turn = self._script_job(profile, call_state, turn, state)
+        state["engine"] = call_state.to_dict()
+        if call_state.answers:
+            self._script_save(event, message, profile, call_state, flows_by_code, done=turn.done, rehearsal=rehearsal)
+        if turn.done:
+            state["stage"] = "done"
+            turn = self._script_photo_link(event, profile, call_state, turn, rehearsal)
+        return turn, call_state
+
+    @api.model
+    def _script_photo_link(self, event, profile, call_state, turn, rehearsal=False):
         """A scripted close-out without photos texts the photo link by itself
-        (there is no agent to call send_photo_link); sent as a side effect."""
+        (there is no agent to call send_photo_link); sent as a side effect.
+        A rehearsal says so and sends nothing."""
         job_id = call_state.answers.get("job_id")
         if call_state.flow.call_type != "job_closeout" or not job_id or call_state.answers.get("photos_uploaded"):
             return turn
+        if rehearsal:
+            return engine.Turn(turn.kind, f"{PHOTO_LINK_SAID} {turn.prompt}".strip(), turn.step, turn.done)
         try:
             with self.env.cr.savepoint():
                 link = self.env["ops.upload_link"]._request(self.env["project.task"].browse(job_id),
@@ -167,11 +182,10 @@ class OpsLineTwilio(models.AbstractModel):
                 link._destination()
         except UserError:  # no mobile number or email: nothing to send, the missing photos stay flagged
             return turn
-        return engine.Turn(turn.kind, f"I'm sending you this job's photo link now. {turn.prompt}".strip(),
-                           turn.step, turn.done)
+        return engine.Turn(turn.kind, f"{PHOTO_LINK_SAID} {turn.prompt}".strip(), turn.step, turn.done)
 
     @api.model
-    def _twilio_flows(self, state):
+    def _script_flows(self, state):
         """The call's engine flows; a close-out whose job has a sheet asks its readings."""
         flows_by_code = self.env["ops.flow"]._engine_flows(state["engine"])
         code = state["engine"]["flow"]
@@ -181,7 +195,7 @@ class OpsLineTwilio(models.AbstractModel):
         return flows_by_code
 
     @api.model
-    def _twilio_job(self, profile, call_state, turn, state):
+    def _script_job(self, profile, call_state, turn, state):
         """A job named by voice must exist: else ask again, as for any invalid
         answer. Its maintenance sheet's readings are asked next."""
         try:
@@ -203,9 +217,11 @@ class OpsLineTwilio(models.AbstractModel):
         return turn
 
     @api.model
-    def _twilio_save(self, event, message, profile, call_state, flows_by_code, done):
+    def _script_save(self, event, message, profile, call_state, flows_by_code, done, rehearsal=False):
         """The check-in as the call stands: partial until the flow is done.
-        Fields of steps no longer answered (the kill switch drops them) are cleared."""
+        Fields of steps no longer answered (the kill switch drops them) are
+        cleared. A rehearsal's check-in is archived, runs no side effect and
+        records no reading on the job."""
         values = engine.checkin_values(call_state)
         call_type = values.pop("call_type")
         values.pop("job_ref", None)
@@ -219,9 +235,11 @@ class OpsLineTwilio(models.AbstractModel):
                    and not step.target.startswith(sheet.KEY_PREFIX)}
         values = dict(cleared, **values, completion_status="complete" if done else "partial",
                       skipped_steps=", ".join(sorted(call_state.skipped)) or False)
+        if rehearsal:
+            values.update(active=False, effects_done=True)
         # the side effects run once, on the finished check-in
         checkin, _written = self._write_checkin(profile, event, message, call_type, values, final=done)
-        if readings and checkin.job_id:
+        if readings and checkin.job_id and not rehearsal:
             flagged = {key[len(sheet.KEY_PREFIX):] for key in call_state.flagged}
             self.env["ops.job.reading"]._record(checkin.job_id, checkin, readings, flagged)
         return checkin

@@ -43,6 +43,23 @@ class TestConsole(OpsCoachCase):
         self.assertIn("No problem, two quick ones.", test.transcript)
         self.assertRecordValues(test.checkin_id, [{"call_type": "ops_only", "energy_level": 0, "blocker_flag": False}])
 
+    def test_a_close_out_rehearsal_looks_up_the_job_and_asks_its_sheet_without_touching_it(self):
+        job = self.env.ref("ops_coach.demo_job_hvac_rivera")
+        job.user_ids = self.user_tech
+        state, readings = job.state, job.ops_reading_ids
+        test = self.run_console("ops_coach.flow_tech_job_closeout", [
+            "99999999", str(job.id), "72", "310", "dirty", "45", "yes",  # a wrong job, then the job and its sheet
+            "yes", "no", "yes", "yes", "no", "no"])
+        self.assertIn("Sorry, no job found for '99999999'", test.transcript)
+        self.assertIn("Suction pressure", test.transcript, "the job's sheet is asked after the job")
+        self.assertIn("photo link", test.transcript, "a close-out without photos would get the link")
+        self.assertRecordValues(test.checkin_id, [{"provider": "test", "active": False, "call_type": "job_closeout",
+                                                   "job_id": job.id, "diagnosis_done": True,
+                                                   "effects_done": True, "in_progress": False}])
+        self.assertEqual((job.state, job.ops_reading_ids), (state, readings), "a rehearsal changes no job")
+        self.assertFalse(job.ops_upload_link_ids, "and sends no photo link")
+        self.assertFalse(self.env["ops.escalation"].search([("employee_id", "=", self.emp_tech.id)]))
+
 
 @tagged("post_install", "-at_install")
 class TestConsoleInBrowser(HttpCase):

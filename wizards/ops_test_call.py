@@ -51,35 +51,42 @@ class OpsTestCall(models.TransientModel):
     def action_start(self):
         self.ensure_one()
         call_state = engine.CallState(self.flow_id._to_engine())
-        self._say(engine.start(call_state), call_state, caller_said=None)
+        turn = engine.start(call_state)
+        state = {"stage": "flow", "engine": call_state.to_dict(), "started": fields.Datetime.to_string(
+            fields.Datetime.now())}
+        self._journal(turn, None)
+        self._say(turn, call_state, state, caller_said=None)
         return self._reopen()
 
     def action_send(self):
+        """The caller's answer goes through the scripted line's own session
+        (job lookup, the job's sheet, the photo link), as a rehearsal."""
         self.ensure_one()
         if self.stage != "asking":
             raise UserError(self.env._("Start the test call first."))
-        saved = json.loads(self.script_state)["engine"]
-        flows_by_code = self.env["ops.flow"]._engine_flows(saved)
-        call_state = engine.CallState.from_dict(saved, flows_by_code)
+        state = json.loads(self.script_state)
         said = self.answer or ""
-        turn = engine.answer(call_state, said, flows_by_code)
-        self._say(turn, call_state, caller_said=said)
+        event = self._journal(None, said)
+        line = event.env["ops.line"]
+        message = payload.Message(type=event.event_type, call_id=self.call_id, caller_number="", raw={})
+        turn, call_state = line._script_answer(event, message, self.profile_id.with_env(line.env), state, said,
+                                               rehearsal=True)
+        event.response = json.dumps({"say": turn.prompt, "kind": turn.kind})
+        self._say(turn, call_state, state, caller_said=said)
+        if turn.done:
+            self.checkin_id = event.with_context(active_test=False).checkin_ids[:1]  # archived: a rehearsal
         return self._reopen()
 
     # ----------------------------------------------------------------- turns
-    def _say(self, turn, call_state, caller_said):
+    def _say(self, turn, call_state, state, caller_said):
         context = self.env["ops.line"]._caller_context(self.profile_id)
         turns = json.loads(self.turns or "[]")
         if caller_said is not None:
             turns.append({"who": "caller", "text": caller_said or "(silence)"})
         turns.append({"who": "line", "text": prompt.fill(turn.prompt, context)})
-        values = engine.checkin_values(call_state)
-        state = {"engine": call_state.to_dict(), "logged": values}
+        state["logged"] = engine.checkin_values(call_state)
         self.write({"turns": json.dumps(turns), "script_state": json.dumps(state), "answer": False,
                     "stage": "done" if turn.done else "asking"})
-        event = self._journal(turn, caller_said)
-        if turn.done:
-            self.checkin_id = self._log(event, values, call_state)
 
     def _journal(self, turn, caller_said):
         """Each turn is a journal row, as a provider's request would be."""
@@ -88,23 +95,8 @@ class OpsTestCall(models.TransientModel):
             "provider": "test", "event_type": "test-turn", "call_id": self.call_id,
             "employee_id": self.profile_id.employee_id.id, "flow_id": self.flow_id.id, "outcome": "processed",
             "http_status": 200, "payload": json.dumps({"said": caller_said, "by": self.env.user.login}),
-            "response": json.dumps({"say": turn.prompt, "kind": turn.kind}),
+            "response": json.dumps({"say": turn.prompt, "kind": turn.kind}) if turn else False,
             "processed_date": fields.Datetime.now()})
-
-    def _log(self, event, values, call_state):
-        """The check-in the call would leave, written as every channel writes
-        one, but archived and without side effects: a test never alerts or counts."""
-        values = dict(values)
-        call_type = values.pop("call_type")
-        values.pop("job_ref", None)
-        if call_type == "job_closeout":
-            return self.env["ops.checkin"]  # a test close-out names no real job: shown, not logged
-        line = event.env["ops.line"]
-        message = payload.Message(type=event.event_type, call_id=self.call_id, caller_number="", raw={})
-        checkin, _written = line._write_checkin(
-            self.profile_id.with_env(line.env), event, message, call_type,
-            dict(values, active=False, effects_done=True, skipped_steps=", ".join(sorted(call_state.skipped)) or False))
-        return checkin
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
