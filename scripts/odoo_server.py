@@ -118,31 +118,39 @@ with registry.cursor() as cr:
         return int(out.stdout.strip().splitlines()[-1])
 
     # -------------------------------------------------------------- server
-    def start(self):
-        log = self.log_path.open("w")
-        args = self._args() + [f"--http-port={self.port}", "--http-interface=127.0.0.1",
-                               f"--gevent-port={free_port()}", f"--workers={self.workers}", "--log-level=info",
-                               # installing an app from a request (a test does) takes minutes
-                               "--limit-time-real=900", "--limit-time-cpu=600"]
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ODOO_HOME)
+    def _launch(self, port, log_path, crons=0):
+        """One server process on this database (a node), answering on ``port``."""
+        args = self._args()[:-1] + [f"--max-cron-threads={crons}", f"--http-port={port}",
+                                    "--http-interface=127.0.0.1", f"--gevent-port={free_port()}",
+                                    f"--workers={self.workers}", "--log-level=info",
+                                    # installing an app from a request (a test does) takes minutes
+                                    "--limit-time-real=900", "--limit-time-cpu=600"]
+        process = subprocess.Popen(args, stdout=log_path.open("w"), stderr=subprocess.STDOUT, cwd=ODOO_HOME)
+        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             # the port listens before the workers are up: a slow first answer is not a failure
             with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-                if requests.get(f"{self.url}/web/health", timeout=5).status_code == 200:
-                    return
-            if self._process.poll() is not None:
-                raise RuntimeError(f"Odoo stopped: see {self.log_path}")
+                if requests.get(f"{url}/web/health", timeout=5).status_code == 200:
+                    return process
+            if process.poll() is not None:
+                raise RuntimeError(f"Odoo stopped: see {log_path}")
             time.sleep(0.5)
-        raise RuntimeError(f"Odoo did not answer in 120 s: see {self.log_path}")
+        _stop(process)
+        raise RuntimeError(f"Odoo did not answer in 120 s: see {log_path}")
+
+    def start(self):
+        self._process = self._launch(self.port, self.log_path)
+
+    def node(self, crons=1):
+        """Another server process on the same database, with its own cron
+        workers, as a second machine behind a proxy would run: a ``Node``."""
+        port = free_port()
+        log_path = pathlib.Path(tempfile.gettempdir()) / f"{self.db}-node-{port}.log"
+        return Node(self, port, log_path, self._launch(port, log_path, crons))
 
     def stop(self):
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(30)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
+        _stop(self._process)
 
     def __enter__(self):
         try:
@@ -185,6 +193,37 @@ with registry.cursor() as cr:
         if "error" in reply:
             raise RuntimeError(reply["error"].get("data", {}).get("debug") or reply["error"])
         return reply.get("result")  # Odoo leaves a None result out
+
+
+def _stop(process):
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Node:
+    """A second server on an ``OdooServer``'s database: same calls, its own URL,
+    its own log. ``with server.node() as node:`` stops it afterwards."""
+
+    def __init__(self, server, port, log_path, process):
+        self.server, self.port, self.log_path, self.process = server, port, log_path, process
+        self.url = f"http://127.0.0.1:{port}"
+
+    def post_vapi(self, payload_bytes, session=None, secret=SECRET):
+        return (session or requests).post(f"{self.url}/ops_coach/vapi", data=payload_bytes, timeout=60, headers={
+            "Content-Type": "application/json", "X-Vapi-Secret": secret})
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _stop(self.process)
 
 
 # ------------------------------------------------------ Vapi-shaped messages
