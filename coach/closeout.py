@@ -10,9 +10,10 @@ import dataclasses
 import re
 
 from .checkin_values import JOB_CHECKLIST, InvalidValue
+from .flow import NUMBER_WORDS as SPOKEN_NUMBERS
 
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "a couple of": 2, "a pair of": 2}
+# the engine's number words, and how a quantity is said before a part
+NUMBER_WORDS = dict(SPOKEN_NUMBERS, **{"a": 1, "an": 1, "a couple of": 2, "a pair of": 2})
 FILLER = re.compile(r"^(?:(?:new|replacement|replace|the|of|some|install|installing)\s+)+", re.IGNORECASE)
 TIERS = {"good": "Good", "better": "Better", "best": "Best", "1": "Good", "2": "Better", "3": "Best",
          "basic": "Good", "standard": "Better", "premium": "Best"}

@@ -42,6 +42,21 @@ class TestShippedData(OpsCoachCase):
         self.assertEqual(self.rule_low_energy.trigger, "daily")
         self.assertEqual(self.env.ref("ops_coach.rule_safety").trigger, "checkin")
 
+    def test_selections_are_read_from_the_one_vocabulary_and_the_registries(self):
+        from odoo.addons.ops_coach.coach import providers, rules, vocabulary  # pylint: disable=import-outside-toplevel
+
+        def codes(model, field):
+            return [code for code, _label in self.env[model]._fields[field]._description_selection(self.env)]
+        call_types = [code for code, _label in vocabulary.CALL_TYPES]
+        self.assertEqual(codes("ops.checkin", "call_type"), call_types)
+        self.assertEqual(codes("ops.flow", "call_type"), call_types)
+        self.assertEqual(codes("ops.flow.step", "answer_type"), [c for c, _l in vocabulary.ANSWER_TYPES])
+        self.assertEqual(codes("ops.call_event", "provider"), [c for c, _l in providers.line_providers()])
+        self.assertEqual(set(codes("ops.checkin", "provider")) - {"manual"}, set(codes("ops.call_event", "provider")))
+        self.assertEqual(codes("ops.escalation_rule", "kind"), list(rules.RULE_KINDS))
+        self.assertEqual(codes("res.config.settings", "ops_coach_kpi_numbers"), [c for c, _l in vocabulary.KPI_MODES])
+        self.assertEqual(codes("ops.weekly_summary", "energy_trend"), [c for c, _l in vocabulary.TRENDS])
+
 
 @tagged("post_install", "-at_install")
 class TestCheckin(OpsCoachCase):
