@@ -99,7 +99,8 @@ class Message(payload.Message):
 
     def duration_seconds(self):
         text = payload.text(self.raw.get("CallDuration"))
-        return int(text) if text.isdigit() and int(text) <= MAX_CALL_SECONDS else None
+        # a length check first: Python refuses to read an integer of over 4,300 digits
+        return int(text) if text.isdigit() and len(text) <= 6 and int(text) <= MAX_CALL_SECONDS else None
 
     transcript = ""
     summary = ""

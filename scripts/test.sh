@@ -41,8 +41,11 @@ run_pytest() {
         | tee "$out"
     local rc=${PIPESTATUS[0]}
     local passed failed
-    passed=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-    failed=$(grep -Eo '[0-9]+ (failed|errors?)' "$out" | awk '{n += $1} END {print n + 0}')
+    # pytest's closing line only: a test's own output may say "… 126 failed"
+    local summary
+    summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped)' "$out" | tail -1)
+    passed=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+    failed=$(echo "$summary" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{n += $1} END {print n + 0}')
     [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failed=1
     count "${passed:-0}" "${failed:-0}"
 }

@@ -207,6 +207,7 @@ def exercise_adapter(adapter, message):
        kind=st.sampled_from(["voice", "gather", "status", None, "other"]))
 @example(body=b"CallSid=CA1&From=%2B15125550191&SpeechResult=yes%00no", kind="gather")
 @example(body=b"CallSid=&From=x", kind="voice")
+@example(body=b"CallSid=CA1&CallStatus=completed&CallDuration=" + b"9" * 4301, kind="status")
 @example(body=b'{"event": "call_ended", "call": "not an object"}', kind=None)
 def test_every_adapter_parses_any_body_to_a_message_or_a_payload_error(adapter, body, kind):
     try:

@@ -89,7 +89,9 @@ def test_two_servers_share_the_line_and_do_each_crons_work_once(server):
                                                                   ["kpi_id", "employee_id", "period_start"]))
     assert not per_value or max(per_value.values()) == 1
     for name, text in logs.items():
-        assert " ERROR " not in text and "Exception in cron" not in text, f"the {name} server logged an error"
+        # Odoo's own crons may fail offline (its publisher calls home): only the line's count here
+        ours = [line for line in text.splitlines() if " ERROR " in line and ("Ops Coach" in line or "ops_coach." in line)]
+        assert not ours and "Exception in cron" not in text, f"the {name} server logged an error: {ours[:3]}"
         assert "cron" in text.lower(), f"the {name} server ran a cron worker"
     started = sum(text.count("Ops Coach: daily escalation rules and system KPIs' (") for text in logs.values())
     assert started >= 2, "each round ran the daily rules on one of the two servers"
