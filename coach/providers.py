@@ -10,6 +10,9 @@ at the bottom of this file) and one route.
 import dataclasses
 import typing
 
+from .registry import Registry
+from .tools import READ_ONLY
+
 
 @dataclasses.dataclass(frozen=True)
 class SignedRequest:
@@ -65,16 +68,16 @@ class Adapter:
     def ends_call(self, message):
         return message.type in self.end_of_call_messages
 
+    def saves_nothing(self, message):
+        """A start answer or read-only tools: no side effect can follow, so the
+        journal skips looking for one."""
+        return self.starts_call(message) or (
+            self.is_tool(message) and all(call.name in READ_ONLY for call in message.tool_calls))
 
-ADAPTERS = {}
+
+ADAPTERS = Registry("provider")
+register = ADAPTERS.register
 TEST_CONSOLE = ("test", "Test console")
-
-
-def register(adapter):
-    if adapter.code in ADAPTERS:
-        raise ValueError(f"provider {adapter.code} is registered twice")
-    ADAPTERS[adapter.code] = adapter
-    return adapter
 
 
 def line_providers():

@@ -9,6 +9,8 @@ import datetime
 import statistics
 import typing
 
+from .registry import Registry
+
 
 
 def low_energy_streak(readings, workdays, threshold, today):
@@ -130,19 +132,10 @@ class RuleKind:
         return self.reason(facts, params) if self.applies(facts, params) else None
 
 
-RULE_KINDS = {}
-
-
-def register(kind):
-    """Add a rule kind; the model's selection, trigger and form read this registry."""
-    if kind.code in RULE_KINDS:
-        raise ValueError(f"rule kind {kind.code} is registered twice")
-    RULE_KINDS[kind.code] = kind
-    return kind
-
-
-def kind_selection():
-    return [(kind.code, kind.label) for kind in RULE_KINDS.values()]
+# the model's selection, trigger and form read this registry
+RULE_KINDS = Registry("rule kind")
+register = RULE_KINDS.register
+kind_selection = RULE_KINDS.selection
 
 
 def reasons_list(text):

@@ -10,6 +10,8 @@ from .vocabulary import CALL_TYPE_ALIASES, MORNING_CALL_TYPES
 
 # the check-ins log_daily_checkin takes: the morning call of every role
 ROLE_CALL_TYPES = MORNING_CALL_TYPES
+# tools that save nothing a side effect could follow (a PIN check notes only the journal row)
+READ_ONLY = frozenset({"get_tech_checkin_context", "get_job_sheet", "verify_pin"})
 
 
 def canonical_arguments(arguments):

@@ -31,10 +31,6 @@ CALL_TYPE_ALIASES = {"daily_checkin": "am_checkin", "daily": "am_checkin"}
 OPS_ONLY = "ops_only"
 
 
-def is_morning_call(call_type):
-    return call_type in MORNING_CALL_TYPES
-
-
 # ------------------------------------------------------------ flow answer types
 ANSWER_TYPES = (("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choice"), ("number", "Number"),
                 ("text", "Text"), ("short_text", "Five words or fewer"))

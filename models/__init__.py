@@ -1,4 +1,5 @@
 from . import ops_team_mixin
+from . import ops_line_cache
 from . import ops_kpi
 from . import ops_kpi_compute
 from . import ops_kpi_methods

@@ -130,8 +130,9 @@ class OpsCallEvent(models.Model):
         event_id = self._in_new_transaction(lambda events: events._journal(provider, message, body, remote_addr).id)
         # only ids cross transactions: this request's own cursor may not see the new row
         event = self.browse(event_id)
-        answer = event._process_now(provider, message)
-        event._run_effects_now()
+        answer, effects_state = event._process_now(provider, message)
+        if effects_state != "none":  # a start answer saved nothing: no third transaction
+            event._run_effects_now()
         return answer
 
     def _refuse(self, provider, outcome, status, error, size, remote_addr, body=None):
@@ -154,7 +155,8 @@ class OpsCallEvent(models.Model):
 
     @api.model
     def _journal(self, provider, message, body, remote_addr=None):
-        return self.create(dict(self._payload_values(body), **{
+        # the row only records what arrived: no record rule to weigh (its author stays the line's user)
+        return self.sudo().create(dict(self._payload_values(body), **{
             "provider": provider, "event_type": message.type, "call_id": message.call_id or False,
             "tool_call_ids": " ".join(call.id for call in message.tool_calls)[:1000] or False,
             "dedupe_key": self._dedupe_key(providers.ADAPTERS[provider], message), "caller_number": message.caller_number or False,
@@ -180,7 +182,7 @@ class OpsCallEvent(models.Model):
     # ------------------------------------------------------------ transactions
     @api.model
     def _line_uid(self):
-        return self.env["ops.line"]._line_env().uid
+        return self.env["ops.line"]._line_uid()
 
     @api.model
     def _in_new_transaction(self, work):
@@ -206,17 +208,21 @@ class OpsCallEvent(models.Model):
         return None  # unreachable: the last try returns or raises
 
     def _process_now(self, provider, message=None):
-        """Process the journaled request; a failure is recorded for the retry cron
-        and the provider is told the request is kept."""
+        """Process the journaled request: ``(answer, effects_state)``. A failure
+        is recorded for the retry cron and the provider is told the request is kept."""
         self.ensure_one()
+
+        def process(events):
+            event = events.browse(self.id)
+            return event._process(message), event.effects_state
         try:
-            return self._in_new_transaction(lambda events: events.browse(self.id)._process(message))
+            return self._in_new_transaction(process)
         except Exception as error:  # noqa: BLE001 - whatever failed, the row says so and is retried
             _logger.exception("Ops line: %s event %s failed", provider, self.id)
             message = message or self._in_new_transaction(lambda events: events.browse(self.id)._parsed())
             answer = providers.ADAPTERS[provider].failure_answer(message)
             self._record_failure(error, "processing", answer)
-            return answer
+            return answer, "failed"
 
     def _run_effects_now(self):
         """Run the side effects of the answers this request saved."""
@@ -265,9 +271,10 @@ class OpsCallEvent(models.Model):
             return earlier.http_status, json.loads(earlier.response or "{}")
         adapter = providers.ADAPTERS[self.provider]
         status, answer = getattr(self.env["ops.line"], adapter.line_method)(self, message, adapter)
-        pending = self.checkin_ids.filtered(lambda checkin: not checkin.effects_done) or \
-            self.field_quote_ids.filtered(lambda quote: quote.state == "pending") or \
-            self.upload_link_ids.filtered(lambda link: link.state == "to_send")
+        pending = not adapter.saves_nothing(message) and (
+            self.checkin_ids.filtered(lambda checkin: not checkin.effects_done)
+            or self.field_quote_ids.filtered(lambda quote: quote.state == "pending")
+            or self.upload_link_ids.filtered(lambda link: link.state == "to_send"))
         self.write({"outcome": "processed", "http_status": status, "response": json.dumps(answer),
                     "processed_date": fields.Datetime.now(), "next_try_at": False,
                     "effects_state": "pending" if pending else "none"})

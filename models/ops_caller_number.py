@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import ormcache
 
 from ..coach.phone import normalize_e164
 
@@ -8,6 +9,7 @@ class OpsCallerNumber(models.Model):
     """A phone number that identifies a profile on the Ops line."""
 
     _name = "ops.caller_number"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops line caller number"
     _rec_name = "e164"
 
@@ -40,7 +42,11 @@ class OpsCallerNumber(models.Model):
     def _profile_for_number(self, raw_number, default_region=None):
         """The active profile calling from ``raw_number``: one indexed lookup."""
         e164 = normalize_e164(raw_number, default_region)
-        if not e164:
-            return self.env["ops.tech_profile"]
-        line = self.search([("e164", "=", e164), ("profile_id.active", "=", True)], limit=1)
-        return line.profile_id
+        return self.env["ops.tech_profile"].browse(self._profile_id_for(e164) if e164 else ())
+
+    @api.model
+    @ormcache("self.env.uid", "e164")
+    def _profile_id_for(self, e164):
+        # every message of every call asks: kept until a number or a profile changes
+        line = self.search_fetch([("e164", "=", e164), ("profile_id.active", "=", True)], ["profile_id"], limit=1)
+        return line.profile_id.id or ()

@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
+from odoo.tools import ormcache
 from odoo.exceptions import ValidationError
 
 from ..coach import rules as rule_logic
@@ -15,6 +16,7 @@ class OpsEscalationRule(models.Model):
     """When a human is alerted, and who: nothing is escalated without a rule."""
 
     _name = "ops.escalation_rule"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops escalation rule"
     _order = "sequence, id"
 
@@ -101,15 +103,21 @@ class OpsEscalationRule(models.Model):
         """The thresholds the screens share with the rules: what low energy is,
         how many low days make a streak, how many worse periods a decline.
         The company's own rule wins over a rule for every company."""
+        return dict(self._line_thresholds_of(company.id))
+
+    @api.model
+    @ormcache("company_id")
+    def _line_thresholds_of(self, company_id):
+        # every saved check-in reads these: kept until a rule changes
         thresholds = dict(DEFAULT_THRESHOLDS)
         rules = self.sudo().search([("kind", "in", ("low_energy_streak", "kpi_decline")),
-                                    ("company_id", "in", (company.id, False))], order="company_id, sequence, id")
+                                    ("company_id", "in", (company_id, False))], order="company_id, sequence, id")
         for rule in reversed(rules):  # the last written wins: company rules come first in this order
             if rule.kind == "low_energy_streak":
                 thresholds.update(low_energy=rule.threshold_value, low_energy_days=rule.consecutive_periods)
             else:
                 thresholds["kpi_decline_periods"] = rule.consecutive_periods
-        return thresholds
+        return tuple(thresholds.items())
 
     # ---------------------------------------------------------- recipients
     @api.model
@@ -154,7 +162,7 @@ class OpsEscalationRule(models.Model):
     @api.model
     def _apply_checkin_rules(self, checkins):
         """Safety, blocker, attendance and missed steps fire as the call is logged."""
-        rules = self.search([("trigger", "=", "checkin")])
+        rules = self.browse(self._checkin_rule_ids())
         candidates = []
         for checkin in checkins:
             for rule in rules.filtered(lambda r, c=checkin: not r.company_id or r.company_id == c.company_id):
@@ -163,6 +171,11 @@ class OpsEscalationRule(models.Model):
                     candidates.append({"rule": rule, "employee": checkin.employee_id,
                                        "reason": reason, "checkins": checkin})
         return self.env["ops.escalation"]._raise_alerts(candidates)
+
+    @api.model
+    @ormcache("self.env.uid", "tuple(self.env.companies.ids)")
+    def _checkin_rule_ids(self):
+        return tuple(self.search([("trigger", "=", "checkin")]).ids)
 
     def _checkin_reason(self, checkin):
         """Why this rule fires on ``checkin``, or ``None``: its kind decides."""

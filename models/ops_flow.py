@@ -12,6 +12,7 @@ class OpsFlow(models.Model):
     """A call script for one call type and set of roles."""
 
     _name = "ops.flow"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops line call flow"
     _order = "sequence, id"
 
@@ -72,6 +73,7 @@ class OpsFlow(models.Model):
 
 class OpsFlowStep(models.Model):
     _name = "ops.flow.step"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops line call flow step"
     _order = "flow_id, sequence, id"
 

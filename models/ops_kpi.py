@@ -36,6 +36,7 @@ METHODS = {
 
 class OpsKpi(models.Model):
     _name = "ops.kpi"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops KPI definition"
     _order = "sequence, name"
 

@@ -6,7 +6,7 @@ from ..coach.vocabulary import on_target
 
 class OpsKpiValue(models.Model):
     _name = "ops.kpi.value"
-    _inherit = ["ops.team.mixin"]
+    _inherit = ["ops.team.mixin", "ops.line.cache.source"]
     _description = "Measured KPI value for one employee and period"
     _order = "period_start desc, kpi_id"
     _rec_name = "kpi_id"

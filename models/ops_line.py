@@ -1,12 +1,15 @@
+import collections
 import logging
 
+import pytz
+
 from odoo import api, fields, models
+from odoo.tools import ormcache
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
 from ..coach import identify, payload, prompt, providers, tools
 from ..coach.checkin_values import InvalidValue
-from .ops_tools import local_now
 
 _logger = logging.getLogger(__name__)
 LINE_USER = "ops_coach.user_ops_line"
@@ -17,6 +20,10 @@ CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeo
 MAX_JOB_ID = payload.LARGEST_INT
 # how the call ended: the provider's report says it, and answers never overwrite it
 ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
+# what every message of a call needs to know of its caller, kept between requests
+CallerFacts = collections.namedtuple(
+    "CallerFacts", "profile_id employee_id company_id name tz role_ids flows primary_kpis")
+FlowFacts = collections.namedtuple("FlowFacts", "id code call_type window role_ids")
 
 
 class OpsLine(models.AbstractModel):
@@ -32,13 +39,24 @@ class OpsLine(models.AbstractModel):
     def _line_env(self):
         """The environment webhooks run in: the Ops line's technical user, so
         access rules apply and records are attributed to it (not superuser)."""
-        return self.env(user=self.env.ref(LINE_USER).id, su=False)
+        return self.env(user=self._line_uid(), su=False)
+
+    @api.model
+    def _line_uid(self):
+        # cached by Odoo: every webhook transaction starts here
+        return self.env["ir.model.data"]._xmlid_to_res_id(LINE_USER)
+
+    @api.model
+    @ormcache("self.env.uid")
+    def _line_region(self):
+        """Where numbers without a country code are read (the company's country)."""
+        return self.env.company.country_id.code
 
     @api.model
     def _profile_for_call(self, provider, call_id, caller_number):
         """Caller ID first, else the identity a PIN proved earlier in this call."""
         Number = self.env["ops.caller_number"]
-        region = self.env.company.country_id.code
+        region = self._line_region()
         profile = Number._profile_for_number(caller_number, region) if caller_number else Number.profile_id
         if profile or not call_id:
             return profile
@@ -47,26 +65,76 @@ class OpsLine(models.AbstractModel):
              ("outcome", "=", "processed")], limit=1)
         return self.env["ops.tech_profile"].search([("employee_id", "=", verified.employee_id.id)], limit=1)
 
+    # ------------------------------------------------------ cached facts
+    # The line answers every message of a call from these; they are Odoo method
+    # caches, cleared when a record they are built from changes (ops.line.cache.source),
+    # and Odoo signals that to every worker and node.
+    @api.model
+    def _caller_facts(self, profile):
+        return self._caller_facts_of(profile.id)
+
+    @api.model
+    @ormcache("profile_id")
+    def _caller_facts_of(self, profile_id):
+        profile = self.env["ops.tech_profile"].browse(profile_id)
+        employee = profile.employee_id
+        flows = self.env["ops.flow"].search([("role_ids", "in", profile.role_ids.ids),
+                                             ("code", "!=", engine.OPS_ONLY)])
+        return CallerFacts(
+            profile_id=profile.id, employee_id=employee.id, company_id=employee.company_id.id,
+            name=employee.name or "", tz=employee.tz or employee.resource_calendar_id.tz or "UTC",
+            role_ids=tuple(profile.role_ids.ids),
+            flows=tuple(FlowFacts(flow.id, flow.code, flow.call_type, (flow.window_start, flow.window_end),
+                                  frozenset(flow.role_ids.ids)) for flow in flows),
+            primary_kpis=tuple((kpi.id, kpi.code or "", kpi.name or "") for kpi in profile.primary_kpi_ids))
+
+    @api.model
+    def _local_now(self, facts, now=None):
+        return pytz.utc.localize(now or fields.Datetime.now()).astimezone(pytz.timezone(facts.tz))
+
+    @api.model
+    @ormcache("flow_id", "self.env.lang")
+    def _engine_flow(self, flow_id):
+        """A flow as the engine reads it (immutable)."""
+        return self.env["ops.flow"].browse(flow_id)._to_engine()
+
+    @api.model
+    @ormcache("flow_id")
+    def _flow_role_ids(self, flow_id):
+        return tuple(self.env["ops.flow"].browse(flow_id).role_ids.ids)
+
+    @api.model
+    @ormcache()
+    def _ops_only_flow_id(self):
+        return self.env["ops.flow"].search([("code", "=", engine.OPS_ONLY)], limit=1).id
+
     @api.model
     def _candidate_flows(self, profile, now=None):
         """The flows of the caller's roles open at their local time; all of
         their role flows when none is open."""
-        local = local_now(profile.employee_id, now)
+        facts = self._caller_facts(profile)
+        local = self._local_now(facts, now)
         hour = local.hour + local.minute / 60
-        flows = self.env["ops.flow"].search([("role_ids", "in", profile.role_ids.ids),
-                                             ("code", "!=", engine.OPS_ONLY)])
-        open_now = flows.filtered(lambda f: f._open_at(hour))
-        return open_now or flows
+        open_now = [flow.id for flow in facts.flows if engine.in_window(flow.window, hour)]
+        return self.env["ops.flow"].browse(open_now or [flow.id for flow in facts.flows])
 
     @api.model
     def _caller_context(self, profile, day=None):
+        """What the line says to and of the caller today (a fresh dict)."""
+        facts = self._caller_facts(profile)
+        today = day or self._local_now(facts).date()
+        return dict(self._caller_context_of(profile.id, today))
+
+    @api.model
+    @ormcache("profile_id", "day", "self.env.lang")
+    def _caller_context_of(self, profile_id, day):
+        profile = self.env["ops.tech_profile"].browse(profile_id)
         employee = profile.employee_id
         strengths = profile.coaching_lines()
-        today = day or local_now(employee).date()
-        strength = identify.strength_of_the_day(strengths, today)
+        strength = identify.strength_of_the_day(strengths, day)
         kpi = profile.primary_kpi_ids[:1]
         spoken, guidance = self._kpi_numbers(employee, kpi)
-        return {
+        return tuple({
             "kpi_numbers": spoken,
             "kpi_guidance": guidance,
             "name": employee.name,
@@ -76,10 +144,10 @@ class OpsLine(models.AbstractModel):
             "primary_kpi_code": kpi.code or "",
             "strength": strength[0] if strength else "",
             "coaching_line": strength[1] if strength else "",
-            "top_strengths": [name for name, _line in strengths],
+            "top_strengths": tuple(name for name, _line in strengths),
             "goal_90d": profile.goal_90d or "",
             "personal_why": profile.personal_why or "",
-        }
+        }.items())
 
     @api.model
     def _kpi_numbers(self, employee, kpi):
@@ -112,8 +180,15 @@ class OpsLine(models.AbstractModel):
         return server
 
     @api.model
-    def _agent_settings(self):
-        """What an agent's start answer may need of the company's settings."""
+    def _agent_settings(self, provider):
+        """What this provider's start answer needs of the company's settings
+        (a ``_<provider>_settings`` method; none for a provider that needs none)."""
+        settings = getattr(self, f"_{provider}_settings", None)
+        return settings() if settings else {}
+
+    @api.model
+    def _vapi_settings(self):
+        # Vapi takes the model and where to send tool calls in each start answer
         params = self.env["ir.config_parameter"].sudo()
         return {"server": self._server(), "model_provider": params.get_param("ops_coach.vapi_model_provider"),
                 "model": params.get_param("ops_coach.vapi_model")}
@@ -121,10 +196,17 @@ class OpsLine(models.AbstractModel):
     @api.model
     def _script_for(self, profile, flows):
         """What any voice agent needs for this caller: ``(first_message,
-        system_prompt, max_seconds)``, from the flow records."""
-        context = self._caller_context(profile)
-        ops_only = self.env["ops.flow"].search([("code", "=", engine.OPS_ONLY)], limit=1)._to_engine()
-        engine_flows = [flow._to_engine() for flow in flows]
+        system_prompt, max_seconds)``, from the flow records; the same all day
+        until one of them changes."""
+        today = self._local_now(self._caller_facts(profile)).date()
+        return self._script_of(profile.id, tuple(flows.ids), today)
+
+    @api.model
+    @ormcache("profile_id", "flow_ids", "day", "self.env.lang")
+    def _script_of(self, profile_id, flow_ids, day):
+        context = self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day)
+        ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
+        engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
         system_text = prompt.system_prompt(
             context, engine_flows, ops_only, lambda call_type: CHECKIN_TOOL.get(call_type, "log_daily_checkin"))
         first = prompt.fill(engine_flows[0].greeting, context) if len(engine_flows) == 1 else (
@@ -151,7 +233,7 @@ class OpsLine(models.AbstractModel):
         if not profile:
             return profile, self.env["ops.flow"]
         flows = self._candidate_flows(profile)
-        event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
+        event.write({"employee_id": self._caller_facts(profile).employee_id, "flow_id": flows[:1].id})
         return profile, flows
 
     @api.model
@@ -159,15 +241,16 @@ class OpsLine(models.AbstractModel):
         """What the caller's agent runs: the caller's flows, or the PIN check
         for a number the line does not know."""
         profile, flows = self._identify_caller(event, message)
-        settings = self._agent_settings()
+        settings = self._agent_settings(event.provider)
         if not profile:
             first, system_text, max_seconds = self._pin_script()
             return providers.Script("Ops Coach (PIN)", first, system_text, max_seconds,
                                     ("verify_pin",) + CALLER_TOOLS, {}, "", settings)
         first, system_text, max_seconds = self._script_for(profile, flows)
+        facts = self._caller_facts(profile)
+        codes = [flow.code for flow in facts.flows if flow.id in flows.ids]
         return providers.Script("Ops Coach", first, system_text, max_seconds, CALLER_TOOLS,
-                                {"employee_id": profile.employee_id.id, "flows": flows.mapped("code")},
-                                profile.employee_id.name or "", settings)
+                                {"employee_id": facts.employee_id, "flows": codes}, facts.name, settings)
 
     # ------------------------------------------------------------- agents
     @api.model
@@ -206,37 +289,46 @@ class OpsLine(models.AbstractModel):
             return payload.ToolResult(call, error=f"unknown tool {call.name}")
         if not profile:
             return payload.ToolResult(call, error="caller not identified yet: ask for the PIN and call verify_pin")
-        event.employee_id = profile.employee_id
+        arguments = tools.canonical_arguments(call.arguments)
         try:
-            with self.env.cr.savepoint():
-                result = handler(profile, event, message, tools.canonical_arguments(call.arguments))
+            if call.name in tools.READ_ONLY:  # nothing to undo: no savepoint
+                result = handler(profile, event, message, arguments)
+            else:
+                with self.env.cr.savepoint():
+                    result = handler(profile, event, message, arguments)
         except (InvalidValue, ValidationError) as error:  # the agent can ask again; nothing was written
             self._remember_reasked(event, getattr(error, "reasked", ()))
-            return payload.ToolResult(call, error=str(error))
-        return payload.ToolResult(call, result)
+            result = payload.ToolResult(call, error=str(error))
+        else:
+            result = payload.ToolResult(call, result)
+        # after the savepoint: written with the journal row's outcome, in one statement
+        event.employee_id = self._caller_facts(profile).employee_id
+        return result
 
     # -------------------------------------------------------------- tools
     def _tool_get_tech_checkin_context(self, profile, event, message, arguments):
         context = self._caller_context(profile)
-        flows = self._candidate_flows(profile)
+        flows = [self._engine_flow(flow_id) for flow_id in self._candidate_flows(profile).ids]
         return {
             "name": context["name"], "roles": context["roles"], "primary_kpi": context["primary_kpi"],
             "primary_kpi_numbers": context["kpi_numbers"], "kpi_guidance": context["kpi_guidance"],
-            "top_strengths": context["top_strengths"], "coaching_tip": context["coaching_line"],
+            "top_strengths": list(context["top_strengths"]), "coaching_tip": context["coaching_line"],
             "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
             "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],
         }
 
     def _flow_for(self, profile, call_type):
-        flows = self.env["ops.flow"].search([("call_type", "=", call_type)])
-        mine = flows.filtered(lambda f: f.code == engine.OPS_ONLY or f.role_ids & profile.role_ids)
+        """The caller's flow for a call type (ops-only is everyone's)."""
+        if call_type == engine.OPS_ONLY and self._ops_only_flow_id():
+            return self.env["ops.flow"].browse(self._ops_only_flow_id())
+        mine = [flow.id for flow in self._caller_facts(profile).flows if flow.call_type == call_type]
         if not mine:
             raise InvalidValue(f"call_type {call_type} is not a check-in of this caller's roles")
-        return mine[0]
+        return self.env["ops.flow"].browse(mine[0])
 
     def _validated(self, flow, arguments):
         """The tool's arguments checked against the flow: check-in field values."""
-        engine_flow = flow._to_engine()
+        engine_flow = self._engine_flow(flow.id)
         answers, problems = engine.validate_arguments(engine_flow, arguments)
         if problems:
             raise InvalidValue("; ".join(problems))
@@ -273,9 +365,10 @@ class OpsLine(models.AbstractModel):
             still_open.write(dict({"completion_status": "complete", "effects_done": False}, **kept, **fixed))
             checkin = still_open
         else:
-            employee = profile.employee_id
-            checkin = Checkin.with_context(ops_coach_defer_effects=True).create(dict(
-                values, **fixed, employee_id=employee.id, company_id=employee.company_id.id, provider=event.provider,
+            facts = self._caller_facts(profile)
+            # no "created" note and the line's user follows nothing: the journal row records the call
+            checkin = Checkin.with_context(ops_coach_defer_effects=True, mail_create_nolog=True, mail_create_nosubscribe=True).create(dict(
+                values, **fixed, employee_id=facts.employee_id, company_id=facts.company_id, provider=event.provider,
                 provider_call_id=message.call_id or False, start=message.started_at() or fields.Datetime.now()))
         if final:
             event.checkin_ids = [fields.Command.link(checkin.id)]
@@ -283,8 +376,14 @@ class OpsLine(models.AbstractModel):
 
     def _role_for(self, profile, call_type, flow=None):
         """The caller's role the check-in was made in: the flow's, else any."""
-        flows = flow or self.env["ops.flow"].search([("call_type", "=", call_type)])
-        return (profile.role_ids & flows.role_ids)[:1] or profile.role_ids[:1]
+        facts = self._caller_facts(profile)
+        if flow and flow.id not in [known.id for known in facts.flows]:
+            flow_roles = set(self._flow_role_ids(flow.id))  # ops-only: no role's own flow
+        else:
+            flow_roles = set().union(*(known.role_ids for known in facts.flows
+                                       if (known.id == flow.id if flow else known.call_type == call_type)))
+        in_flow = [role_id for role_id in facts.role_ids if role_id in flow_roles]
+        return self.env["ops.role"].browse((in_flow or list(facts.role_ids))[:1])
 
     def _tool_log_daily_checkin(self, profile, event, message, arguments):
         call_type = arguments.get("call_type") or "am_checkin"
@@ -301,13 +400,11 @@ class OpsLine(models.AbstractModel):
     def _extras(self, profile, arguments):
         """Optional fields outside the flow steps (seed 001's extras)."""
         extras = {}
-        if payload.text(arguments.get("primary_kpi")):
-            wanted = payload.text(arguments["primary_kpi"]).strip().lower()
-            kpi = profile.primary_kpi_ids.filtered(
-                lambda k: wanted in (k.code.lower(), k.name.lower())) or profile.primary_kpi_ids[:1]
-            extras["primary_kpi_id"] = kpi[:1].id
-        elif profile.primary_kpi_ids:
-            extras["primary_kpi_id"] = profile.primary_kpi_ids[:1].id
+        kpis = self._caller_facts(profile).primary_kpis
+        wanted = payload.text(arguments.get("primary_kpi")).strip().lower()
+        named = [kpi_id for kpi_id, code, name in kpis if wanted and wanted in (code.lower(), name.lower())]
+        if named or kpis:
+            extras["primary_kpi_id"] = (named or [kpis[0][0]])[0]
         if payload.text(arguments.get("coach_prompt_used")):
             extras["coach_prompt_used"] = payload.text(arguments["coach_prompt_used"])[:500]
         if arguments.get("call_completed") is False:

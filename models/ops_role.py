@@ -15,6 +15,7 @@ ROLE_LEVELS = [
 
 class OpsRole(models.Model):
     _name = "ops.role"
+    _inherit = ["ops.line.cache.source"]
     _description = "Ops line role"
     _order = "sequence, name"
 

@@ -3,6 +3,7 @@ from odoo import fields, models
 
 class OpsStrength(models.Model):
     _name = "ops.strength"
+    _inherit = ["ops.line.cache.source"]
     _description = "CliftonStrengths theme with its coaching one-liner"
     _order = "sequence, name"
 

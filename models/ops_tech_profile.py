@@ -11,7 +11,7 @@ class OpsTechProfile(models.Model):
 
     _name = "ops.tech_profile"
     _description = "Ops line profile"
-    _inherit = ["mail.thread", "ops.team.mixin"]
+    _inherit = ["mail.thread", "ops.team.mixin", "ops.line.cache.source"]
     _order = "name"
     _check_company_auto = True
 
@@ -161,6 +161,7 @@ class OpsTechProfile(models.Model):
 
 class OpsTechProfileStrength(models.Model):
     _name = "ops.tech_profile.strength"
+    _inherit = ["ops.line.cache.source"]
     _description = "One of a person's top five strengths"
     _order = "profile_id, sequence, id"
 

@@ -23,7 +23,21 @@ import sys
 import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from bench_vapi import DB, ODOO_HOME, ROOT, install, odoo_args  # noqa: E402
+from odoo_server import DB_USER, ODOO_HOME, ROOT, free_port  # noqa: E402
+
+DB = "ops_coach_bench_rules"
+
+
+def odoo_args(addons):
+    return [sys.executable, str(ODOO_HOME / "odoo-bin"),
+            f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{addons}",
+            "--db_host=127.0.0.1", f"--db_user={DB_USER}", "-d", DB, "--max-cron-threads=0"]
+
+
+def install(addons):
+    subprocess.run(["dropdb", "-U", "postgres", "-h", "127.0.0.1", "--if-exists", DB], check=True)
+    subprocess.run(odoo_args(addons) + ["-i", "ops_coach", "--without-demo=all", "--stop-after-init",
+                                        f"--http-port={free_port()}", "--log-level=warn"], check=True)
 
 RUN = """
 import datetime, time

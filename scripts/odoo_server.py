@@ -61,8 +61,8 @@ class OdooServer:
     database, seeds profiles, runs a server with ``workers`` workers, and drops
     the database afterwards."""
 
-    def __init__(self, db, workers=2, profiles=40):
-        self.db, self.workers, self.profiles = db, workers, profiles
+    def __init__(self, db, workers=2, profiles=40, demo=False):
+        self.db, self.workers, self.profiles, self.demo = db, workers, profiles, demo
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._addons = tempfile.TemporaryDirectory()
@@ -73,8 +73,8 @@ class OdooServer:
     def _args(self):
         return [odoo_python(), str(ODOO_HOME / "odoo-bin"),
                 f"--addons-path={ODOO_HOME}/addons,{ODOO_HOME}/odoo/addons,{self._addons.name}",
-                f"--db_host={PGHOST}", f"--db_user={DB_USER}", "-d", self.db, f"--db-filter=^{self.db}$",
-                "--max-cron-threads=0"]
+                # one database and no filter, as deployed: requests never list the databases
+                f"--db_host={PGHOST}", f"--db_user={DB_USER}", "-d", self.db, "--max-cron-threads=0"]
 
     def _dropdb(self):
         subprocess.run(["dropdb", "-U", "postgres", "-h", PGHOST, "--if-exists", self.db], check=False,
@@ -83,8 +83,8 @@ class OdooServer:
     def install(self):
         os.symlink(ROOT, pathlib.Path(self._addons.name) / "ops_coach")
         self._dropdb()
-        subprocess.run(self._args() + ["-i", "ops_coach", "--without-demo=all", "--stop-after-init",
-                                       f"--http-port={free_port()}", "--log-level=warn"],
+        subprocess.run(self._args() + ["-i", "ops_coach", "--stop-after-init", f"--http-port={free_port()}",
+                                       "--log-level=warn"] + ([] if self.demo else ["--without-demo=all"]),
                        check=True, capture_output=True)
         self.seed(self.profiles)
 

@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..coach import providers
 from .common import OpsCoachCase
 
 SECRET = "test-secret-value"
@@ -365,3 +366,66 @@ class TestVapiWebhook(VapiCase):
         self.assertEqual((event.outcome, event.replay_count), ("processed", 1))
         self.assertFalse(event.next_try_at)
         self.assertEqual(self.checkins().call_type, "eod_closeout")
+
+
+@tagged("post_install", "-at_install")
+class TestLineQueriesStayFlat(VapiCase):
+    """The line's three busiest messages cost a fixed number of queries once its
+    caches are warm, however many people the company has. (Under the test
+    framework each transaction also costs a savepoint and its release.)"""
+
+    AR_QUERIES, CONTEXT_QUERIES, LOG_QUERIES = 5, 6, 30
+
+    def receive(self, payload):
+        self.env.flush_all()  # the line reads in its own transactions, as a request would
+        body = json.dumps(payload).encode()
+        status, answer = self.Event._receive("vapi", providers.SignedRequest(body, {"X-Vapi-Secret": SECRET}),
+                                             "127.0.0.1")
+        self.assertEqual(status, 200)
+        self.assertNotIn('"error"', json.dumps(answer))
+        return answer
+
+    def three_messages(self, call_id, counted=True):
+        """assistant-request, the context tool and an ops-only check-in of one new call."""
+        ops_only = {"call_type": "ops_only", "ready_status": "ready", "blocker_present": False}
+        messages = ((self.AR_QUERIES, envelope("assistant-request", call_id)),
+                    (self.CONTEXT_QUERIES, tool_calls((f"c-{call_id}", "get_tech_checkin_context", {}),
+                                                      call_id=call_id)),
+                    (self.LOG_QUERIES, tool_calls((f"l-{call_id}", "log_daily_checkin", ops_only),
+                                                  call_id=call_id)))
+        for expected, message in messages:
+            if counted:
+                with self.assertQueryCount(expected):
+                    self.receive(message)
+            else:
+                self.receive(message)
+
+    def test_queries_per_message_do_not_grow_with_the_company(self):
+        self.three_messages("warm-up", counted=False)  # the caches fill on a first call
+        self.three_messages("with-a-few")
+        employees = self.env["hr.employee"].create([{"name": f"Crew {n}", "tz": "America/Chicago"}
+                                                    for n in range(300)])
+        self.env["ops.tech_profile"].create([
+            {"employee_id": employee.id, "role_ids": [Command.set(self.role_tech.ids)],
+             "phone_ids": [Command.create({"number": f"+1 212 200 {n:04d}"})]}
+            for n, employee in enumerate(employees)])
+        self.three_messages("warm-up-again", counted=False)  # new profiles: the caches were cleared
+        self.three_messages("with-three-hundred-more")
+        self.assertEqual(self.checkins("with-three-hundred-more").call_type, "ops_only")
+
+    def test_what_the_line_says_follows_every_change_to_what_it_is_built_from(self):
+        def said(call_id):
+            assistant = self.receive(envelope("assistant-request", call_id))["assistant"]
+            return assistant["firstMessage"] + "\n" + assistant["model"]["messages"][0]["content"]
+
+        self.assertNotIn("Run a crew", said("before"))  # and now it is cached
+        self.profile_tech.goal_90d = "Run a crew by March"
+        self.assertIn("90-day goal: Run a crew by March.", said("after-the-goal"))
+        self.env.ref("ops_coach.strength_achiever").coaching_prompt = "Count your wins out loud."
+        self.assertIn("Count your wins out loud.", said("after-the-strength"))
+        self.emp_tech.name = "Tomas Tech"
+        self.assertIn("Tomas Tech", said("after-the-name"))
+        self.env.ref("ops_coach.flow_tech_am").greeting = "Buenos dias {first_name}."
+        self.assertIn("Buenos dias Tomas.", said("after-the-flow"))
+        self.profile_tech.role_ids = self.role_manager
+        self.assertNotIn("Buenos dias", said("after-the-role"))

@@ -1,9 +1,10 @@
+import json
 import re
 
 import pytest
 
 from coach import flow as engine
-from coach import prompt
+from coach import prompt, providers, tools
 from coach.tools import CHECKIN_PROPERTIES, CLOSEOUT_PROPERTIES, EOD_PROPERTIES, TOOLS, canonical_arguments, \
     function_tools
 
@@ -98,3 +99,25 @@ def test_kpi_numbers_are_said_supportively():
     callbacks = {"name": "Callback %", "unit": "%", "values": [4, 2], "target": 3, "higher_is_better": False}
     assert prompt.kpi_numbers(callbacks, "on_target")[0].endswith("better than the period before: on target, nice work.")
     assert prompt.kpi_numbers(ftf, "never")[0] == "" and prompt.kpi_numbers({"values": []}, "always")[0] == ""
+
+
+def _vapi(kind, *tool_names):
+    message = {"type": kind, "call": {"id": "c1"}}
+    if tool_names:
+        message["toolCallList"] = [{"id": f"t{n}", "type": "function", "function": {"name": name, "arguments": {}}}
+                                   for n, name in enumerate(tool_names)]
+    adapter = providers.ADAPTERS["vapi"]
+    return adapter, adapter.parse(json.dumps({"message": message}).encode(), None)
+
+
+def test_only_a_start_answer_and_read_only_tools_save_nothing():
+    # the journal skips looking for side effects of these, and no savepoint wraps them
+    for kind, names in (("assistant-request", ()), ("tool-calls", ("get_tech_checkin_context",)),
+                        ("tool-calls", ("verify_pin", "get_job_sheet"))):
+        adapter, message = _vapi(kind, *names)
+        assert adapter.saves_nothing(message), (kind, names)
+    for kind, names in (("tool-calls", ("get_tech_checkin_context", "log_daily_checkin")),
+                        ("tool-calls", ("create_quote",)), ("end-of-call-report", ())):
+        adapter, message = _vapi(kind, *names)
+        assert not adapter.saves_nothing(message), (kind, names)
+    assert tools.READ_ONLY <= set(tools.TOOLS)

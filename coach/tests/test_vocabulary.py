@@ -44,7 +44,7 @@ def test_the_morning_call_is_one_set_that_the_tools_offer():
     assert tools.ROLE_CALL_TYPES == vocabulary.MORNING_CALL_TYPES
     enum = tools.CHECKIN_PROPERTIES["call_type"]["enum"]
     assert set(enum) == set(vocabulary.MORNING_CALL_TYPES) | set(vocabulary.CALL_TYPE_ALIASES) - {"daily"}
-    not_morning = {code for code in CODES if not vocabulary.is_morning_call(code)}
+    not_morning = {code for code in CODES if not code in vocabulary.MORNING_CALL_TYPES}
     assert not_morning == {"job_closeout", "eod_closeout", "safety_report"}
     assert "weekly" not in CODES, "no call ever had that type"
 
@@ -52,7 +52,7 @@ def test_the_morning_call_is_one_set_that_the_tools_offer():
 def test_every_alias_names_a_morning_call():
     for alias, call_type in vocabulary.CALL_TYPE_ALIASES.items():
         assert tools.canonical_arguments({"call_type": alias})["call_type"] == call_type
-        assert vocabulary.is_morning_call(call_type)
+        assert call_type in vocabulary.MORNING_CALL_TYPES
 
 
 TOTALS = {"checkins_made": 27, "checkins_expected": 30, "kpi_on_target": 3, "kpi_values": 8, "escalations": 6,

@@ -88,3 +88,21 @@ def test_hostile_bodies_on_the_real_server_are_journaled_and_never_a_500(server)
         response.json()
     assert len(server.search_read("ops.call_event", [], ["id"])) == before + len(bodies)
     assert not server.search_read("ops.call_event", [("outcome", "=", "failed")], ["id"])
+
+
+def test_a_change_reaches_the_callers_of_every_worker(server):
+    """The start answer is cached in each worker; a change made through one
+    worker (here an admin's write over RPC) is what every worker says next."""
+    number = tech_number(11)
+
+    def goals_said(round_):
+        start = vapi_call(f"cache-{round_}", number)["assistant-request"]
+        responses = at_once([(server, start)] * 4)  # four at once: both workers answer
+        prompts = [r.json()["assistant"]["model"]["messages"][0]["content"] for r in responses]
+        return {line for prompt in prompts for line in prompt.splitlines() if line.startswith("90-day goal")}
+
+    assert goals_said("before") == {"90-day goal: Lead tech."}
+    profile = server.search_read("ops.tech_profile", [("phone_ids.e164", "=", number.replace(" ", ""))], ["id"])
+    server.call("ops.tech_profile", "write", [profile[0]["id"]], {"goal_90d": "Run a crew by March"})
+    for round_ in range(3):
+        assert goals_said(f"after-{round_}") == {"90-day goal: Run a crew by March."}
