@@ -80,10 +80,23 @@ def _caller_section(context, flows):
         lines.append(f"90-day goal: {context['goal_90d']}.")
     if context.get("coaching_line"):
         lines.append(f"Today's strengths one-liner ({context['strength']}): {context['coaching_line']}")
+    if context.get("last_commitment"):
+        question = followup_question(context["last_commitment"], context["today"])
+        lines.append(f"Before the check-in, ask: \"{question}\" "
+                     "and send the answer as commitment_followup (done, partly or not_done) with the log.")
     if len(flows) > 1:
         names = " or ".join(flow.name for flow in flows)
         lines.append(f"Several check-ins fit now: ask first which one: {names}.")
     return "\n".join(lines)
+
+
+def followup_question(commitment, today):
+    """The question that asks a commitment back; ``commitment`` is ``(text, day it was made)``."""
+    text, day = commitment
+    days = (today - day).days
+    when = "Earlier today" if days <= 0 else "Yesterday" if days == 1 else f"On {day:%A}" if days < 7 \
+        else f"On {day:%B} {day.day}"
+    return f"{when} you committed to: {text}. Done, partly, or not?"
 
 
 TREND_WORDS = {"up": "better than the period before", "down": "worse than the period before",

@@ -86,7 +86,7 @@ def load_imbalance(loads, ratio=2.0):
 
 
 def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_trends,
-                goal_progress, commitments, burnout):
+                goal_progress, commitments, burnout, follow_through=None):
     """A short plain-language weekly summary."""
     if calls_expected:
         parts = [f"{name}: {calls_made} of {calls_expected} check-ins"]
@@ -99,6 +99,8 @@ def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_
     if goal_progress is not None:
         parts.append(f"90-day goal {goal_progress}%")
     parts.append(f"{commitments} commitment{'s' if commitments != 1 else ''}")
+    if follow_through is not None:
+        parts.append(f"{follow_through:.0f}% of commitments kept")
     text = "; ".join(parts) + "."
     if burnout:
         text += " Burnout watch: check in personally."
@@ -138,6 +140,16 @@ register = RULE_KINDS.register
 kind_selection = RULE_KINDS.selection
 
 
+def unkept_in_a_row(followups):
+    """How many of the latest follow-up answers (newest first) were 'not_done', in a row."""
+    count = 0
+    for answer in followups:
+        if answer != "not_done":
+            break
+        count += 1
+    return count
+
+
 def reasons_list(text):
     return [reason.strip() for reason in (text or "").split(",") if reason.strip()]
 
@@ -171,6 +183,13 @@ register(RuleKind(
     "blocker", "Blocker reported", "checkin", (),
     lambda f, p: bool(f["blocker_flag"] and f["blocker_note"]),
     lambda f, p: f"{f['name']} is blocked: {f['blocker_note']}"))
+register(RuleKind(
+    "commitments_not_kept", "Commitments not kept", "checkin",
+    (("consecutive_periods", "Follow-ups in a row answered 'not done'."),),
+    lambda f, p: unkept_in_a_row(f["followups"]) >= p["consecutive_periods"],
+    lambda f, p: (f"{f['name']} has not kept the last {unkept_in_a_row(f['followups'])} commitments (latest: "
+                  f"{f['followed_commitment'] or 'none said'}). A coaching cue, not a reprimand: help make "
+                  "the next one smaller.")))
 register(RuleKind(
     "missed_checkin", "Missed AM check-in", "daily",
     (("threshold_value", "The local hour by which the AM call is due."),),

@@ -46,6 +46,8 @@ CHECKIN_PROPERTIES = {
     "goal_action_today": _string("One action today toward the 90-day goal."),
     "commitment": _string("The micro-commitment the caller confirmed (default: kpi_action_today)."),
     "call_completed": _boolean("False when the caller hung up or ran out of time mid-flow."),
+    "commitment_followup": {"type": "string", "enum": ["done", "partly", "not_done"],
+                            "description": "The caller's answer about last_commitment, asked first."},
     "duration_seconds": {"type": "integer", "minimum": 0, "maximum": 86400},
     "call_id": _string("The call's id; the call is known from the message, so it is optional."),
     "owner_constraint": _string("Owner: the single constraint limiting growth."),
@@ -83,6 +85,7 @@ EOD_PROPERTIES = {
     "eod_kpi_hit": {"type": "string", "enum": ["yes", "partly", "no"]},
     "eod_did_well": _string("One thing done well today."),
     "eod_improve": _string("One thing to improve tomorrow."),
+    "commitment_followup": CHECKIN_PROPERTIES["commitment_followup"],
     "safety_issue": _boolean("A safety issue happened today."),
     "safety_note": _string("The safety issue."),
 }
@@ -90,7 +93,8 @@ EOD_PROPERTIES = {
 TOOLS = {
     "get_tech_checkin_context": (
         "Returns the caller's name, roles, primary KPI, top strengths with today's coaching line, "
-        "90-day goal and WHY. Call it once at the start of a check-in.", {}, []),
+        "90-day goal and WHY, and last_commitment (the last commitment not yet followed up, to ask about "
+        "first). Call it once at the start of a check-in.", {}, []),
     "log_daily_checkin": (
         "Logs the AM check-in, an ops-only check-in or a role check-in. Call it once, at the end.",
         CHECKIN_PROPERTIES, ["call_type"]),

@@ -37,6 +37,34 @@ ANSWER_TYPES = (("scale", "Scale 1-5"), ("yes_no", "Yes / no"), ("choice", "Choi
 CONDITION_OPERATORS = (("eq", "equals"), ("ne", "differs from"), ("le", "is at most"), ("ge", "is at least"),
                        ("truthy", "is yes / set"), ("falsy", "is no / empty"))
 
+# ------------------------------------------------------- commitments followed up
+COMMITMENT_FOLLOWUPS = (("done", "Done"), ("partly", "Partly"), ("not_done", "Not done"))
+# what a caller or an agent may say for each (an agent is asked for the codes)
+FOLLOWUP_WORDS = {"done": ("done", "yes", "did it", "finished", "complete", "completed"),
+                  "partly": ("partly", "partially", "part", "some", "half", "kind of"),
+                  "not_done": ("not_done", "not done", "no", "not", "didn't", "did not", "missed")}
+
+
+# how much each answer counts toward the follow-through rate
+FOLLOWUP_CREDIT = {"done": 1.0, "partly": 0.5, "not_done": 0.0}
+
+
+def follow_through(done, partly, asked):
+    """Commitments kept, in % of those asked back (partly counts half); None when none was asked."""
+    if not asked:
+        return None
+    return percentage(done * FOLLOWUP_CREDIT["done"] + partly * FOLLOWUP_CREDIT["partly"], asked)
+
+
+def commitment_followup(said):
+    """The follow-up code for what was said, or None when it is none of them."""
+    words = " ".join(str(said or "").strip().lower().replace("_", " ").split())
+    for code, synonyms in FOLLOWUP_WORDS.items():
+        if words in {synonym.replace("_", " ") for synonym in synonyms}:
+            return code
+    return None
+
+
 # ------------------------------------------------------------------- KPI modes
 # whether the line tells a caller his KPI's last value
 KPI_MODES = (("never", "Never"), ("on_target", "Only when on target"), ("always", "Always"))

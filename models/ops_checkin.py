@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values, closeout
 from ..coach import providers
-from ..coach.vocabulary import CALL_TYPES
+from ..coach.vocabulary import CALL_TYPES, COMMITMENT_FOLLOWUPS
 from .ops_tools import check_or_raise, local_now
 
 JOB_DONE_STATE = "1_done"
@@ -53,6 +53,14 @@ class OpsCheckin(models.Model):
     coach_prompt_used = fields.Char("Coaching line used")
     focus_summary = fields.Char("Focus in five words")
     commitment = fields.Char("Micro-commitment")
+    commitment_followup = fields.Selection(
+        COMMITMENT_FOLLOWUPS, "Last commitment kept",
+        help="What the caller said, on this call, of the commitment made on the check-in below.")
+    followed_checkin_id = fields.Many2one(
+        "ops.checkin", "Commitment followed up", index="btree_not_null", ondelete="set null", copy=False)
+    followup_ids = fields.One2many("ops.checkin", "followed_checkin_id", "Followed up on")
+    commitment_kept = fields.Selection(COMMITMENT_FOLLOWUPS, "Kept?", compute="_compute_commitment_kept",
+                                       help="What the caller said of this commitment when the line asked it back.")
     goal_action = fields.Char("90-day goal action")
     # role check-ins
     owner_constraint = fields.Char("Constraint limiting growth")
@@ -109,6 +117,19 @@ class OpsCheckin(models.Model):
         "Call under way", copy=False, readonly=True,
         help="A scripted call saves its answers as they come; they are final when the call ends.")
     color = fields.Integer(compute="_compute_color")
+
+    @api.depends("followup_ids.commitment_followup")
+    def _compute_commitment_kept(self):
+        for checkin in self:
+            checkin.commitment_kept = checkin.followup_ids[:1].commitment_followup
+
+    @api.model
+    def _last_open_commitment(self, employee_id):
+        """The person's latest commitment no later call has asked about yet."""
+        return self.search_fetch([("employee_id", "=", employee_id), ("commitment", "!=", False),
+                                  ("is_placeholder", "=", False), ("in_progress", "=", False),
+                                  ("followup_ids", "=", False)], ["commitment", "checkin_date"],
+                                 order="start desc, id desc", limit=1)
 
     _sql_constraints = [
         (
@@ -269,7 +290,17 @@ class OpsCheckin(models.Model):
         return {"name": self.employee_id.name, "call_type": self.call_type, "safety_issue": self.safety_issue,
                 "safety_note": self.safety_note, "missed_steps": self.missed_steps, "job": self.job_id.name,
                 "ready_status": self.ready_status, "not_ready_reason": self.not_ready_reason,
-                "blocker_flag": self.blocker_flag, "blocker_note": self.blocker_note}
+                "blocker_flag": self.blocker_flag, "blocker_note": self.blocker_note,
+                "followups": self._followups_newest_first(), "followed_commitment": self.followed_checkin_id.commitment}
+
+    def _followups_newest_first(self, limit=10):
+        """This person's follow-up answers up to this call (none asked on it: no query)."""
+        if not self.commitment_followup:
+            return ()
+        earlier = self.search_fetch([("employee_id", "=", self.employee_id.id), ("commitment_followup", "!=", False),
+                                     ("start", "<=", self.start)], ["commitment_followup"],
+                                    order="start desc, id desc", limit=limit)
+        return tuple(earlier.mapped("commitment_followup"))
 
     def _evidence_line(self):
         """One line a manager reads in an alert: what this call said."""

@@ -91,7 +91,20 @@ class OpsCoachDemo(models.AbstractModel):
         checkins = Checkin.create(history)
         for day, vals_list in last_week.items():  # each day's alerts raised that evening
             checkins |= Checkin.with_context(ops_now=self._local(day, DEMO_EVENING_HOUR)).create(vals_list)
+        self._demo_followups(checkins)
         return checkins
+
+    def _demo_followups(self, checkins):
+        """Each morning call asked back the commitment before it: mostly done.
+        The newest commitment of each person stays open, for their next call."""
+        rng = random.Random(7)  # its own: the story above keeps its draws
+        for employee in checkins.employee_id:
+            made = None
+            for checkin in checkins.filtered(lambda c, e=employee: c.employee_id == e).sorted("start"):
+                if made and checkin.commitment:
+                    checkin.write({"followed_checkin_id": made.id, "commitment_followup": rng.choices(
+                        ["done", "partly", "not_done"], weights=[7, 2, 1])[0]})
+                made = checkin if checkin.commitment else made
 
     def _at(self, day, hour, minute):
         # demo times are written in UTC; the demo people work in America/Chicago (UTC-5/-6)

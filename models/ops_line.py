@@ -8,7 +8,7 @@ from odoo.tools import ormcache
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import identify, payload, prompt, providers, tools
+from ..coach import identify, payload, prompt, providers, tools, vocabulary
 from ..coach.checkin_values import InvalidValue
 
 _logger = logging.getLogger(__name__)
@@ -160,6 +160,12 @@ class OpsLine(models.AbstractModel):
         return prompt.kpi_numbers({"name": kpi.name, "unit": kpi.unit, "values": values.mapped("value")[::-1],
                                    "target": kpi.target, "higher_is_better": kpi.higher_is_better}, mode)
 
+    @api.model
+    def _last_commitment(self, profile):
+        """``(text, local day)`` of the caller's commitment to ask back, or None."""
+        checkin = self.env["ops.checkin"]._last_open_commitment(self._caller_facts(profile).employee_id)
+        return (checkin.commitment, checkin.checkin_date) if checkin else None
+
     # ----------------------------------------------------------- assistant
     @api.model
     def _public_base(self):
@@ -199,12 +205,13 @@ class OpsLine(models.AbstractModel):
         system_prompt, max_seconds)``, from the flow records; the same all day
         until one of them changes."""
         today = self._local_now(self._caller_facts(profile)).date()
-        return self._script_of(profile.id, tuple(flows.ids), today)
+        return self._script_of(profile.id, tuple(flows.ids), today, self._last_commitment(profile))
 
     @api.model
-    @ormcache("profile_id", "flow_ids", "day", "self.env.lang")
-    def _script_of(self, profile_id, flow_ids, day):
-        context = self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day)
+    @ormcache("profile_id", "flow_ids", "day", "last_commitment", "self.env.lang")
+    def _script_of(self, profile_id, flow_ids, day, last_commitment):
+        context = dict(self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day),
+                       last_commitment=last_commitment, today=day)
         ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
         engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
         system_text = prompt.system_prompt(
@@ -315,7 +322,15 @@ class OpsLine(models.AbstractModel):
             "top_strengths": list(context["top_strengths"]), "coaching_tip": context["coaching_line"],
             "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
             "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],
+            "last_commitment": self._last_commitment_said(profile),
         }
+
+    def _last_commitment_said(self, profile):
+        last = self._last_commitment(profile)
+        if not last:
+            return None
+        today = self._local_now(self._caller_facts(profile)).date()
+        return {"text": last[0], "date": last[1].isoformat(), "ask": prompt.followup_question(last, today)}
 
     def _flow_for(self, profile, call_type):
         """The caller's flow for a call type (ops-only is everyone's)."""
@@ -412,7 +427,18 @@ class OpsLine(models.AbstractModel):
         duration = payload.bounded_int(arguments.get("duration_seconds"), 0, payload.MAX_CALL_SECONDS)
         if duration is not None:
             extras["duration_seconds"] = duration
-        return extras
+        return dict(extras, **self._followup(profile, arguments))
+
+    def _followup(self, profile, arguments):
+        """The answer about the caller's last commitment, linked to the check-in that made it."""
+        said = arguments.get("commitment_followup")
+        if said in (None, ""):
+            return {}
+        code = vocabulary.commitment_followup(payload.text(said))
+        if not code:
+            raise InvalidValue("commitment_followup must be one of: done, partly, not_done")
+        followed = self.env["ops.checkin"]._last_open_commitment(self._caller_facts(profile).employee_id)
+        return {"commitment_followup": code, "followed_checkin_id": followed.id} if followed else {}
 
     def _find_job(self, profile, job_ref):
         """A job by number, else by name among the caller's open tasks."""
@@ -450,7 +476,7 @@ class OpsLine(models.AbstractModel):
 
     def _tool_log_eod_closeout(self, profile, event, message, arguments):
         flow = self._flow_for(profile, "eod_closeout")
-        values = self._validated(flow, arguments)
+        values = dict(self._validated(flow, arguments), **self._followup(profile, arguments))
         checkin, created = self._write_checkin(profile, event, message, "eod_closeout", values, flow)
         return f"{'Logged' if created else 'Already logged as'} {checkin.name}."
 

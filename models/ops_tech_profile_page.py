@@ -11,6 +11,7 @@ from .ops_tools import line_now, local_now
 STREAK_LOOKBACK_DAYS = 90
 KPI_HISTORY = 3
 LAST_COMMITMENTS = 5
+FOLLOW_THROUGH_DAYS = 28
 
 
 class OpsTechProfilePage(models.Model):
@@ -23,6 +24,9 @@ class OpsTechProfilePage(models.Model):
     kpi_board = fields.Html("My KPIs", compute="_compute_page", sanitize=True)
     recent_commitment_ids = fields.Many2many("ops.checkin", compute="_compute_page", string="Last commitments")
     goal_days_left = fields.Integer("Days left", compute="_compute_page")
+    follow_through_pct = fields.Float(
+        "Commitments kept (%)", compute="_compute_page",
+        help="Of the commitments the line asked back in the last four weeks, the share kept (partly counts half).")
 
     def _compute_page(self):
         now = line_now(self.env)
@@ -34,6 +38,13 @@ class OpsTechProfilePage(models.Model):
                 [("employee_id", "=", profile.employee_id.id), ("commitment", "!=", False)],
                 order="start desc", limit=LAST_COMMITMENTS)
             profile.goal_days_left = max(0, (profile.goal_end - today).days) if profile.goal_end else 0
+            profile.follow_through_pct = profile._follow_through(today - datetime.timedelta(days=FOLLOW_THROUGH_DAYS))
+
+    def _follow_through(self, since):
+        answers = dict(self.env["ops.checkin"]._read_group(
+            [("employee_id", "=", self.employee_id.id), ("commitment_followup", "!=", False),
+             ("checkin_date", ">=", since)], ["commitment_followup"], ["__count"]))
+        return vocabulary.follow_through(answers.get("done", 0), answers.get("partly", 0), sum(answers.values())) or 0.0
 
     def _call_streak(self, today):
         start = today - datetime.timedelta(days=STREAK_LOOKBACK_DAYS)

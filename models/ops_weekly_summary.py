@@ -13,7 +13,8 @@ INSERT_COLUMNS = {
     "department_id": "int4", "week_start": "date", "week_label": "varchar", "calls_made": "int4",
     "calls_expected": "int4", "completion_pct": "float8", "avg_energy": "float8",
     "prev_avg_energy": "float8", "energy_trend": "varchar", "kpi_trends": "varchar", "kpis_down": "int4",
-    "goal_progress": "int4", "goal_days_left": "int4", "commitments": "int4", "burnout_flag": "bool",
+    "goal_progress": "int4", "goal_days_left": "int4", "commitments": "int4", "followups_asked": "int4",
+    "follow_through_pct": "float8", "burnout_flag": "bool",
     "manager_flagged": "bool", "summary": "text", "create_uid": "int4", "write_uid": "int4",
     "create_date": "timestamp", "write_date": "timestamp",
 }
@@ -46,6 +47,10 @@ class OpsWeeklySummary(models.Model):
     goal_progress = fields.Integer("90-day goal (%)", aggregator="avg")
     goal_days_left = fields.Integer()
     commitments = fields.Integer("Commitments logged")
+    followups_asked = fields.Integer("Commitments asked back")
+    follow_through_pct = fields.Float(
+        "Follow-through (%)", aggregator="avg",
+        help="Of the commitments asked back this week, the share kept (partly counts half).")
     burnout_flag = fields.Boolean("Burnout watch")
     manager_flagged = fields.Boolean(help="A threshold was crossed: the manager got a to-do.")
     summary = fields.Text()
@@ -134,6 +139,8 @@ class OpsWeeklySummary(models.Model):
             burnout = rule_logic.burnout_flag(list(readings.values()), len(streak), limits["low_energy"],
                                               limits["low_energy_days"])
             completion = vocabulary.percentage(min(made, expected), expected) if expected else 100.0
+            done, partly, asked = row.get("followups", (0, 0, 0))
+            kept = vocabulary.follow_through(done, partly, asked)
             vals_list.append({
                 "employee_id": employee.id, "week_start": week_start, "calls_made": made,
                 "calls_expected": expected, "completion_pct": completion,
@@ -143,11 +150,12 @@ class OpsWeeklySummary(models.Model):
                 "kpis_down": kpis_down, "goal_progress": profile.goal_progress,
                 "goal_days_left": (profile.goal_end - week_end).days if profile.goal_end else 0,
                 "commitments": row.get("commitments", 0), "burnout_flag": burnout,
+                "followups_asked": asked, "follow_through_pct": kept or 0.0,
                 "manager_flagged": bool(burnout or kpis_down or (
                     employee.id in required_am and expected and completion < COMPLETION_FLAG_PCT)),
                 "summary": rule_logic.weekly_text(
                     employee.name, made, expected, energy, vocabulary.trend(energy, row.get("prev_energy")),
-                    kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout),
+                    kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout, kept),
             })
         return vals_list
 
@@ -162,6 +170,9 @@ class OpsWeeklySummary(models.Model):
                    avg(energy_level) FILTER (WHERE checkin_date < %(start)s AND energy_level > 0),
                    count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment IS NOT NULL
                                       AND commitment != ''),
+                   count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment_followup = 'done'),
+                   count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment_followup = 'partly'),
+                   count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment_followup IS NOT NULL),
                    array_agg(checkin_date ORDER BY checkin_date)
                        FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0),
                    array_agg(energy_level ORDER BY checkin_date)
@@ -174,13 +185,14 @@ class OpsWeeklySummary(models.Model):
               "end": week_start + datetime.timedelta(days=6), "am": vocabulary.MORNING_CALL_TYPES,
               "employees": tuple(employees.ids) or (0,)})
         stats = {}
-        for employee_id, calls, energy, prev, commitments, days, energies in self.env.cr.fetchall():
+        for employee_id, calls, energy, prev, commitments, done, partly, asked, days, energies in \
+                self.env.cr.fetchall():
             readings = {}
             for day, level in zip(days or [], energies or []):
                 readings[day] = min(level, readings.get(day, level))
             stats[employee_id] = {"calls": calls, "avg_energy": energy and float(energy),
                                   "prev_energy": prev and float(prev), "commitments": commitments,
-                                  "readings": readings}
+                                  "followups": (done, partly, asked), "readings": readings}
         return stats
 
     @api.model

@@ -21,6 +21,7 @@ as scripts/test.sh.
 """
 
 import argparse
+import itertools
 import os
 import pathlib
 import re
@@ -41,19 +42,20 @@ GOALS = (  # (what, figure, at most / at least, goal)
 # wrk builds each request: a new call id per request, callers taken in turn
 LUA = r"""
 local counter = 0
-local profiles = %(profiles)d
+local numbers = {%(numbers)s}
 local kind = "%(kind)s"
 local headers = {["Content-Type"] = "application/json", ["X-Vapi-Secret"] = "%(secret)s"}
 
-function setup(thread)
-  thread:set("tid", tostring(math.random(1, 1000000000)))
+local threads = 0
+function setup(thread)  -- runs in the main state: each thread gets its own number, so call ids never collide
+  threads = threads + 1
+  thread:set("tid", tostring(threads))
 end
 
 function request()
   counter = counter + 1
-  local n = counter %% profiles
-  local number = string.format("+1212%%03d%%04d", 200 + math.floor(n / 10000), n %% 10000)
-  local call = string.format("bench-%%s-%%s-%%d", kind, tid, counter)
+  local number = numbers[counter %% #numbers + 1]
+  local call = string.format("bench-%%s-%%s-%%s-%%d", kind, "%(run)s", tid, counter)
   local head = string.format('{"message": {"call": {"id": "%%s", "customer": {"number": "%%s"}}, ', call, number)
   local body
   if kind == "assistant-request" then
@@ -89,12 +91,21 @@ def wrk(url, seconds, connections, script=None):
     p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", out.stdout, re.M)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", out.stdout, re.M)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
-    return float(p50.group(1)) * scale, float(rps.group(1)), out.stderr.count("BAD ")
+    bad = out.stderr.count("BAD ")
+    if bad:
+        print("  first bad answer:", out.stderr.split("BAD ", 1)[1].splitlines()[0], file=sys.stderr)
+    return float(p50.group(1)) * scale, float(rps.group(1)), bad
 
 
-def lua_script(folder, kind, profiles):
-    path = pathlib.Path(folder) / f"{kind}.lua"
-    path.write_text(LUA % {"profiles": profiles, "kind": kind, "secret": odoo_server.SECRET})
+RUNS = itertools.count()
+
+
+def lua_script(folder, kind, numbers):
+    """A wrk script for one run: its call ids are new (a repeat would be answered from the first)."""
+    run = next(RUNS)
+    path = pathlib.Path(folder) / f"{kind}-{run}.lua"
+    path.write_text(LUA % {"numbers": ", ".join(f'"{number}"' for number in numbers), "kind": kind,
+                           "secret": odoo_server.SECRET, "run": f"{os.getpid()}-{run}"})
     return str(path)
 
 
@@ -103,22 +114,24 @@ def queries_per_request(log_text, since):
     return statistics.median(counts) if counts else 0
 
 
-def measure(server, profiles, seconds):
+def measure(server, callers, seconds):
     """Every figure of one size, on one running server."""
     figures = {}
+    numbers = [row["e164"] for row in server.call("ops.caller_number", "search_read", [("e164", "like", "+1212")],
+                                                   fields=["e164"], limit=callers, order="id")]
     with tempfile.TemporaryDirectory() as folder:
         health = f"{server.url}/web/health"
         wrk(health, 2, 1)  # warm-up: workers up, code loaded
         figures["empty route p50"], _rps, _bad = wrk(health, seconds, 1)
         _p50, figures["empty route rps"], _bad = wrk(health, seconds, 8)
         for kind in KINDS:
-            script = lua_script(folder, kind, profiles)
-            wrk(f"{server.url}/ops_coach/vapi", 2, 1, script)  # warm-up: caches filled
+            wrk(f"{server.url}/ops_coach/vapi", 2, 1, lua_script(folder, kind, numbers))  # warm-up: caches filled
             since = len(server.log_path.read_text(errors="replace"))
-            figures[f"{kind} p50"], _rps, bad = wrk(f"{server.url}/ops_coach/vapi", seconds, 1, script)
+            figures[f"{kind} p50"], _rps, bad = wrk(f"{server.url}/ops_coach/vapi", seconds, 1,
+                                                    lua_script(folder, kind, numbers))
             figures[f"{kind} queries"] = queries_per_request(server.log_path.read_text(errors="replace"), since)
             figures[f"{kind} bad answers"] = bad
-        script = lua_script(folder, "assistant-request", profiles)
+        script = lua_script(folder, "assistant-request", numbers)
         _p50, figures["assistant-request rps"], bad = wrk(f"{server.url}/ops_coach/vapi", seconds, 8, script)
         figures["assistant-request bad answers"] += bad
     for kind in KINDS:
@@ -147,6 +160,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--callers", type=int, default=25,
+                        help="technicians calling in turn (a morning's callers, each calling again)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
@@ -158,7 +173,7 @@ def main():
                                 demo=True) as server:
         for size in args.sizes:
             have = server.seed(size)
-            results[size] = measure(server, have, args.seconds)
+            results[size] = measure(server, args.callers, args.seconds)
             report(have, results[size])
     if len(results) > 1:
         small, large = min(results), max(results)

@@ -34,7 +34,8 @@ class TestShippedData(OpsCoachCase):
     def test_escalation_rules_of_the_seeds(self):
         kinds = set(self.env["ops.escalation_rule"].search([]).mapped("kind"))
         self.assertEqual(kinds, {"low_energy_streak", "kpi_decline", "safety_issue", "missed_steps",
-                                 "attendance", "blocker", "missed_checkin", "owner_ops_work"})
+                                 "attendance", "blocker", "missed_checkin", "owner_ops_work",
+                                 "commitments_not_kept"})
         attendance = self.env.ref("ops_coach.rule_attendance")
         self.assertTrue(attendance.notify_manager and attendance.notify_dispatch)
         self.assertEqual(attendance.not_ready_reasons, "sick,family,other")

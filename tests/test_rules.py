@@ -301,15 +301,17 @@ class TestDailyRules(RulesCase):
 @tagged("post_install", "-at_install")
 class TestWeeklyLoop(RulesCase):
     """Week of Mon 16 Nov 2026, by hand: AM energies 4, 3, 2, 2, 2 (Mon–Fri), previous
-    week 4 and 4; three commitments; first-time fix 92 → 90 → 85 (two declines)."""
+    week 4 and 4; three commitments, asked back done, partly, not done; first-time fix
+    92 → 90 → 85 (two declines)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         days = [D(2026, 11, 16) + datetime.timedelta(days=n) for n in range(5)]
-        for day, energy, commitment in zip(days, (4, 3, 2, 2, 2), ("a", "b", "c", False, False)):
+        for day, energy, commitment, followup in zip(days, (4, 3, 2, 2, 2), ("a", "b", "c", False, False),
+                                                    (False, "done", "partly", "not_done", False)):
             cls._checkin(cls.emp_tech, start=at_local_morning(day), energy_level=energy, ready_status="ready",
-                         commitment=commitment)
+                         commitment=commitment, commitment_followup=followup)
         cls._checkin(cls.emp_tech, start=at_local_morning(days[0]), call_type="eod_closeout")
         for day in (D(2026, 11, 10), D(2026, 11, 12)):
             cls._checkin(cls.emp_tech, start=at_local_morning(day), energy_level=4, ready_status="ready")
@@ -332,8 +334,9 @@ class TestWeeklyLoop(RulesCase):
             "week_start": D(2026, 11, 16), "week_label": "2026-W47", "calls_made": 5, "calls_expected": 5,
             "completion_pct": 100.0, "avg_energy": 2.6, "prev_avg_energy": 4.0, "energy_trend": "down",
             "kpis_down": 1, "goal_progress": 40, "goal_days_left": 30, "commitments": 3,
-            "burnout_flag": True, "manager_flagged": True,
+            "followups_asked": 3, "follow_through_pct": 50.0, "burnout_flag": True, "manager_flagged": True,
         }])
+        self.assertIn("50% of commitments kept", tech.summary)
         self.assertIn("First-time fix rate: worse", tech.kpi_trends)
         self.assertIn("Callback %: better", tech.kpi_trends)
         self.assertIn("Burnout watch", tech.summary)

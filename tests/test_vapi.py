@@ -374,7 +374,7 @@ class TestLineQueriesStayFlat(VapiCase):
     caches are warm, however many people the company has. (Under the test
     framework each transaction also costs a savepoint and its release.)"""
 
-    AR_QUERIES, CONTEXT_QUERIES, LOG_QUERIES = 5, 6, 30
+    AR_QUERIES, CONTEXT_QUERIES, LOG_QUERIES = 6, 7, 30
 
     def receive(self, payload):
         self.env.flush_all()  # the line reads in its own transactions, as a request would
@@ -429,3 +429,55 @@ class TestLineQueriesStayFlat(VapiCase):
         self.assertIn("Buenos dias Tomas.", said("after-the-flow"))
         self.profile_tech.role_ids = self.role_manager
         self.assertNotIn("Buenos dias", said("after-the-role"))
+
+
+@tagged("post_install", "-at_install")
+class TestCommitmentsFollowedUp(VapiCase):
+    """The next call asks the last commitment back, and keeps the answer."""
+
+    def test_yesterdays_commitment_is_asked_back_and_the_answer_kept(self):
+        made = self._checkin(self.emp_tech, commitment="Call back Mrs. Lee before noon", start="2026-11-23 13:05:00")
+        _s, body = self.post(tool_calls(("ctx", "get_tech_checkin_context", {})))
+        last = json.loads(body["results"][0]["result"])["last_commitment"]
+        self.assertEqual((last["text"], last["date"]), ("Call back Mrs. Lee before noon", "2026-11-23"))
+        self.assertEqual(last["ask"], "Yesterday you committed to: Call back Mrs. Lee before noon. Done, partly, or not?")
+        _s, start = self.post(envelope("assistant-request", call_id="call-2"))
+        self.assertIn(last["ask"], start["assistant"]["model"]["messages"][0]["content"])
+
+        _s, body = self.post(tool_calls(("log", "log_daily_checkin", dict(AM_CHECKIN, commitment_followup="done"))))
+        self.assertNotIn("error", body["results"][0])
+        checkin = self.checkins()
+        self.assertEqual((checkin.commitment_followup, checkin.followed_checkin_id), ("done", made))
+        self.assertEqual(made.commitment_kept, "done")
+        self.profile_tech.invalidate_recordset()
+        self.assertEqual(self.profile_tech.follow_through_pct, 100.0, "his own page counts it")
+        # asked once: the next call asks about the commitment made this morning
+        _s, body = self.post(tool_calls(("ctx-3", "get_tech_checkin_context", {}), call_id="call-3"))
+        last = json.loads(body["results"][0]["result"])["last_commitment"]
+        self.assertEqual(last["ask"], "Earlier today you committed to: Photos on every job. Done, partly, or not?")
+        _s, start = self.post(envelope("assistant-request", call_id="call-4"))
+        self.assertIn(last["ask"], start["assistant"]["model"]["messages"][0]["content"])
+
+    def test_an_answer_that_is_not_a_follow_up_is_asked_again_and_nothing_is_written(self):
+        self._checkin(self.emp_tech, commitment="Call back Mrs. Lee", start="2026-11-23 13:05:00")
+        _s, body = self.post(tool_calls(("log", "log_daily_checkin", dict(AM_CHECKIN, commitment_followup="maybe"))))
+        self.assertIn("commitment_followup must be one of: done, partly, not_done", body["results"][0]["error"])
+        self.assertFalse(self.checkins())
+
+    def test_nothing_to_ask_when_no_commitment_is_open(self):
+        _s, body = self.post(tool_calls(("ctx", "get_tech_checkin_context", {})))
+        self.assertIsNone(json.loads(body["results"][0]["result"])["last_commitment"])
+        _s, body = self.post(tool_calls(("log", "log_eod_closeout", {
+            "eod_kpi_hit": "yes", "eod_did_well": "a", "eod_improve": "b", "safety_issue": False,
+            "commitment_followup": "partly"}), call_id="call-5"))
+        self.assertFalse(self.checkins("call-5").followed_checkin_id, "nothing was open to follow up")
+
+    def test_three_not_done_in_a_row_reach_the_manager_as_a_coaching_cue(self):
+        rule = self.env.ref("ops_coach.rule_commitments_not_kept")
+        for day, said in ((20, "done"), (21, "not_done"), (22, "not_done")):
+            self._checkin(self.emp_tech, start=f"2026-11-{day} 13:00:00", commitment_followup=said)
+        self.assertFalse(self.env["ops.escalation"].search([("rule_id", "=", rule.id)]), "two in a row: not yet")
+        self._checkin(self.emp_tech, start="2026-11-23 13:00:00", commitment_followup="not_done")
+        alert = self.env["ops.escalation"].search([("rule_id", "=", rule.id)])
+        self.assertEqual(alert.employee_id, self.emp_tech)
+        self.assertIn("has not kept the last 3 commitments", alert.reason)

@@ -101,7 +101,7 @@ def test_every_rule_kind_is_registered_once_with_known_parameters():
 
 CALL = {"name": "Tom", "call_type": "am_checkin", "safety_issue": False, "safety_note": "", "missed_steps": False,
         "job": False, "ready_status": "not_ready", "not_ready_reason": "vehicle", "blocker_flag": True,
-        "blocker_note": "No capacitor on the truck"}
+        "blocker_note": "No capacitor on the truck", "followups": (), "followed_commitment": False}
 
 
 def test_checkin_kinds_decide_from_the_call_and_the_rule_parameters():
@@ -124,3 +124,16 @@ def test_daily_kinds_compare_with_their_parameters():
     assert low.reason_if_applies({"streak": streak}, dict(params, consecutive_periods=3)) is None
     owner = rules.RULE_KINDS["owner_ops_work"]
     assert owner.reason_if_applies({"name": "O", "days": 3}, {"threshold_value": 3, "window_days": 14}) is None
+
+
+def test_commitments_not_kept_count_only_the_latest_not_done_in_a_row():
+    assert rules.unkept_in_a_row(("not_done", "not_done", "done", "not_done")) == 2
+    assert rules.unkept_in_a_row(("partly", "not_done")) == 0
+    assert rules.unkept_in_a_row(()) == 0
+    kind = rules.RULE_KINDS["commitments_not_kept"]
+    three = dict(CALL, followups=("not_done",) * 3, followed_commitment="Call back Mrs. Lee")
+    assert kind.reason_if_applies(three, {"consecutive_periods": 3}) == (
+        "Tom has not kept the last 3 commitments (latest: Call back Mrs. Lee). A coaching cue, not a "
+        "reprimand: help make the next one smaller.")
+    assert kind.reason_if_applies(three, {"consecutive_periods": 4}) is None
+    assert kind.reason_if_applies(dict(three, followups=("done",) + ("not_done",) * 3), {"consecutive_periods": 3}) is None

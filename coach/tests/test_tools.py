@@ -1,3 +1,4 @@
+import datetime
 import json
 import re
 
@@ -121,3 +122,12 @@ def test_only_a_start_answer_and_read_only_tools_save_nothing():
         adapter, message = _vapi(kind, *names)
         assert not adapter.saves_nothing(message), (kind, names)
     assert tools.READ_ONLY <= set(tools.TOOLS)
+
+
+def test_a_commitment_is_asked_back_by_when_it_was_made():
+    today = datetime.date(2026, 11, 24)  # a Tuesday
+    asked = {0: "Earlier today", 1: "Yesterday", 4: "On Friday", 30: "On October 25"}
+    for days, when in asked.items():
+        question = prompt.followup_question(("Call back Mrs. Lee", today - datetime.timedelta(days=days)), today)
+        assert question == f"{when} you committed to: Call back Mrs. Lee. Done, partly, or not?"
+    assert "commitment_followup" in tools.CHECKIN_PROPERTIES and "commitment_followup" in tools.EOD_PROPERTIES

@@ -80,3 +80,16 @@ def test_the_spreadsheet_formula_computes_the_same_ratio():
 def test_the_summed_columns_are_those_the_ratios_need():
     needed = {column for meta in vocabulary.META_KPIS for column in (meta.numerator, meta.denominator) if column}
     assert set(vocabulary.META_KPI_SUMS) == needed - {"field_headcount"}
+
+
+def test_a_follow_up_is_read_from_its_code_or_a_plain_word():
+    said = {"done": "done", "Yes": "done", "did it": "done", "partly": "partly", "Partially ": "partly",
+            "not_done": "not_done", "not done": "not_done", "NO": "not_done", "maybe": None, "": None, None: None}
+    for words, code in said.items():
+        assert vocabulary.commitment_followup(words) == code, words
+    assert [code for code, _label in vocabulary.COMMITMENT_FOLLOWUPS] == list(vocabulary.FOLLOWUP_WORDS)
+
+
+def test_follow_through_counts_partly_as_half_and_nothing_asked_as_unknown():
+    assert vocabulary.follow_through(done=2, partly=1, asked=4) == 62.5
+    assert vocabulary.follow_through(done=0, partly=0, asked=0) is None
