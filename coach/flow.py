@@ -113,6 +113,7 @@ class CallState:
     tried: set = dataclasses.field(default_factory=set)  # steps that got one invalid answer
     skipped: set = dataclasses.field(default_factory=set)  # steps given up on after a second one
     flagged: set = dataclasses.field(default_factory=set)  # out-of-range answers kept on the second try
+    left_out: set = dataclasses.field(default_factory=set)  # optional steps this caller has nothing for
 
     @property
     def time_up(self):
@@ -122,14 +123,16 @@ class CallState:
         """JSON-ready, so a channel can keep the call between turns."""
         return {"flow": self.flow.code, "answers": self.answers, "reprompted": sorted(self.reprompted),
                 "elapsed_seconds": self.elapsed_seconds, "switched_from": self.switched_from,
-                "tried": sorted(self.tried), "skipped": sorted(self.skipped), "flagged": sorted(self.flagged)}
+                "tried": sorted(self.tried), "skipped": sorted(self.skipped), "flagged": sorted(self.flagged),
+                "left_out": sorted(self.left_out)}
 
     @classmethod
     def from_dict(cls, data, flows_by_code):
         return cls(flow=flows_by_code[data["flow"]], answers=dict(data.get("answers") or {}),
                    reprompted=set(data.get("reprompted") or ()), elapsed_seconds=data.get("elapsed_seconds", 0.0),
                    switched_from=data.get("switched_from", ""), tried=set(data.get("tried") or ()),
-                   skipped=set(data.get("skipped") or ()), flagged=set(data.get("flagged") or ()))
+                   skipped=set(data.get("skipped") or ()), flagged=set(data.get("flagged") or ()),
+                   left_out=set(data.get("left_out") or ()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -270,7 +273,8 @@ def next_step(state):
     Once the time box is spent only required steps are still asked.
     """
     for step in state.flow.steps:
-        if step.key in state.answers or step.key in state.skipped or not step.applies(state.answers):
+        if step.key in state.answers or step.key in state.skipped or step.key in state.left_out \
+                or not step.applies(state.answers):
             continue
         if state.time_up and not step.required:
             continue

@@ -21,6 +21,18 @@ def fill(text, context):
     return string.Formatter().vformat(text or "", (), _Blank(context))
 
 
+def placeholders(text):
+    """The ``{names}`` a text is filled with."""
+    return {name for _literal, name, _spec, _conversion in string.Formatter().parse(text or "") if name}
+
+
+def lacking_steps(flow, context):
+    """The optional steps that would ask about something this caller has not
+    got (no 90-day goal yet): not asked, rather than "toward your 90-day goal: ?"."""
+    return {step.key for step in flow.steps
+            if not step.required and any(not context.get(name) for name in placeholders(step.question))}
+
+
 def describe_step(number, step, context):
     line = f"{number}. [{step.key}] {fill(step.question, context)}"
     details = [step.answer_type.replace("_", " ")]
@@ -46,7 +58,9 @@ def describe_flow(flow, context, tool):
     lines = [f"## {flow.name} (call_type {flow.call_type}, at most {flow.time_box_seconds} s)"]
     if flow.greeting:
         lines.append(f'Open with: "{fill(flow.greeting, context)}"')
-    lines += [describe_step(n, step, context) for n, step in enumerate(flow.steps, start=1)]
+    lacking = lacking_steps(flow, context)
+    asked = [step for step in flow.steps if step.key not in lacking]
+    lines += [describe_step(n, step, context) for n, step in enumerate(asked, start=1)]
     if flow.call_type == "job_closeout":
         lines.append(CLOSEOUT_EXTRAS)
     lines.append(f"Then call {tool} with call_type {flow.call_type} and the answers named by the "

@@ -112,11 +112,11 @@ class OpsBriefing(models.Model):
         team = self.env["hr.employee"].search([("id", "child_of", managers.ids)]) - managers
         return Profile._briefing_facts(profiles.filtered(lambda p: p.employee_id in team), now), None
 
-    @api.model
     def action_preview(self):
         """This morning's briefing of the current user, as the cron would write
         it now (read with the cron's rights, for this user only); nothing is
-        archived or sent."""
+        archived or sent. A list header button: the records selected, if any,
+        do not matter."""
         if not self.env.user.has_group("ops_coach.group_ops_manager"):
             raise AccessError(self.env._("Only managers get a morning briefing."))
         now = line_now(self.env)

@@ -33,10 +33,18 @@ class OpsCallerNumber(models.Model):
     @api.constrains("e164", "number")
     def _check_valid(self):
         for line in self:
-            if not line.e164:
-                raise ValidationError(
-                    self.env._("%(number)s is not a valid phone number.", number=line.number)
-                )
+            if line.e164:
+                continue
+            if not line.company_id.country_id and not (line.number or "").strip().startswith("+"):
+                # a local number means nothing without a country: say what to do
+                raise ValidationError(self.env._(
+                    "%(number)s has no country code and your company has no country: set the company's "
+                    "country in Settings, or type the number with its country code (+1 312 555 0111).",
+                    number=line.number))
+            raise ValidationError(self.env._(
+                "%(number)s is not a valid phone number for %(country)s: check the digits, or type it with "
+                "its country code (+1 312 555 0111).",
+                number=line.number, country=line.company_id.country_id.name or self.env._("any country")))
 
     @api.model
     def _profile_for_number(self, raw_number, default_region=None):

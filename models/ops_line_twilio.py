@@ -82,6 +82,7 @@ class OpsLineTwilio(models.AbstractModel):
     @api.model
     def _twilio_begin(self, call, profile, flow, state):
         call_state = engine.CallState(flow._to_engine())
+        call_state.left_out |= prompt.lacking_steps(call_state.flow, self._caller_context(profile))
         turn = engine.start(call_state)
         state.update(stage="flow", engine=call_state.to_dict())
         return self._twilio_say_turn(profile, call_state, turn)

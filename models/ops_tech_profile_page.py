@@ -24,9 +24,12 @@ class OpsTechProfilePage(models.Model):
     kpi_board = fields.Html("My KPIs", compute="_compute_page", sanitize=True)
     recent_commitment_ids = fields.Many2many("ops.checkin", compute="_compute_page", string="Last commitments")
     goal_days_left = fields.Integer("Days left", compute="_compute_page")
+    calls_this_week = fields.Integer("Calls this week", compute="_compute_page",
+                                     help="Check-ins logged since Monday, on the person's own calendar.")
     follow_through_pct = fields.Float(
-        "Commitments kept (%)", compute="_compute_page",
+        "Commitments kept (%)", compute="_compute_follow_through",
         help="Of the commitments the line asked back in the last four weeks, the share kept (partly counts half).")
+    followups_asked = fields.Integer("Commitments asked back", compute="_compute_follow_through")
 
     def _compute_page(self):
         now = line_now(self.env)
@@ -38,13 +41,25 @@ class OpsTechProfilePage(models.Model):
                 [("employee_id", "=", profile.employee_id.id), ("commitment", "!=", False)],
                 order="start desc", limit=LAST_COMMITMENTS)
             profile.goal_days_left = max(0, (profile.goal_end - today).days) if profile.goal_end else 0
-            profile.follow_through_pct = profile._follow_through(today - datetime.timedelta(days=FOLLOW_THROUGH_DAYS))
+            profile.calls_this_week = self.env["ops.checkin"].search_count(
+                [("employee_id", "=", profile.employee_id.id), ("is_placeholder", "=", False),
+                 ("checkin_date", ">=", today - datetime.timedelta(days=today.weekday())),
+                 ("checkin_date", "<=", today)])
 
-    def _follow_through(self, since):
-        answers = dict(self.env["ops.checkin"]._read_group(
-            [("employee_id", "=", self.employee_id.id), ("commitment_followup", "!=", False),
-             ("checkin_date", ">=", since)], ["commitment_followup"], ["__count"]))
-        return vocabulary.follow_through(answers.get("done", 0), answers.get("partly", 0), sum(answers.values())) or 0.0
+    def _compute_follow_through(self):
+        """The last four weeks' answers, for everyone shown, in one query (Today lists a whole team)."""
+        since = line_now(self.env).date() - datetime.timedelta(days=FOLLOW_THROUGH_DAYS)
+        answers = {}
+        for employee, said, count in self.env["ops.checkin"]._read_group(
+                [("employee_id", "in", self.employee_id.ids), ("commitment_followup", "!=", False),
+                 ("checkin_date", ">=", since)], ["employee_id", "commitment_followup"], ["__count"]):
+            answers.setdefault(employee.id, {})[said] = count
+        for profile in self:
+            mine = answers.get(profile.employee_id.id, {})
+            asked = sum(mine.values())
+            profile.followups_asked = asked
+            profile.follow_through_pct = vocabulary.follow_through(mine.get("done", 0), mine.get("partly", 0),
+                                                                   asked) or 0.0
 
     def _call_streak(self, today):
         start = today - datetime.timedelta(days=STREAK_LOOKBACK_DAYS)

@@ -5,6 +5,8 @@ with caller numbers, and runs a real Odoo 18 server with 2 workers on
 loopback. wrk then drives, one after the other on the same server:
 
 - ``/web/health`` (the empty route: what the server costs for nothing),
+- Vapi's ``status-update``, which the line only journals and acknowledges (the
+  floor of every message: two committed transactions),
 - Vapi's ``assistant-request``, the ``get_tech_checkin_context`` tool and an
   ops-only ``log_daily_checkin`` (each request a new call, so nothing is
   answered from a repeat),
@@ -60,6 +62,8 @@ function request()
   local body
   if kind == "assistant-request" then
     body = head .. '"type": "assistant-request"}}'
+  elseif kind == "status-update" then
+    body = head .. '"type": "status-update", "status": "in-progress"}}'
   elseif kind == "get_tech_checkin_context" then
     body = head .. string.format('"type": "tool-calls", "toolCallList": [{"id": "c-%%s", "type": "function", ' ..
       '"function": {"name": "get_tech_checkin_context", "arguments": {}}}]}}', call)
@@ -78,7 +82,8 @@ function response(status, headers, body)
 end
 """
 REQUEST_LINE = re.compile(r'"POST /ops_coach/vapi HTTP/1\.1" 200 - (\d+) ')
-KINDS = ("assistant-request", "get_tech_checkin_context", "log_daily_checkin")
+# status-update is only journaled and acknowledged: the floor of any message on the line
+KINDS = ("status-update", "assistant-request", "get_tech_checkin_context", "log_daily_checkin")
 
 
 def wrk(url, seconds, connections, script=None):

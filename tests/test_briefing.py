@@ -128,6 +128,7 @@ class TestMyPage(BriefingCase):
                                               "value": value})
         page = self.profile_tech.with_user(self.user_tech)
         self.assertEqual(page.call_streak, 2, "Friday and Monday; today has not called yet")
+        self.assertEqual(page.calls_this_week, 1, "Monday's call: Friday's was last week")
         self.assertIn("First-time fix rate", page.kpi_board)
         self.assertIn("worse", page.kpi_board)
         self.assertIn("at least 90", page.kpi_board)
@@ -185,6 +186,10 @@ class TestScreensInBrowser(HttpCase):
 
     def test_technician_page(self):
         self.start_tour("/odoo/action-ops_coach.action_ops_my_page", "ops_coach_my_page", login="ops_tech")
+
+    def test_a_manager_presses_preview_on_his_briefings(self):
+        self.start_tour("/odoo/action-ops_coach.action_ops_briefing", "ops_coach_briefing_preview",
+                        login="ops_manager")
 
 
 @tagged("post_install", "-at_install")

@@ -9,6 +9,11 @@ from .common import OpsCoachCase
 
 @tagged("post_install", "-at_install")
 class TestConsole(OpsCoachCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile_tech.goal_90d = "Lead tech by spring"  # so the AM flow asks its goal step
+
     def run_console(self, flow_xmlid, answers, user=None, profile=None):
         flow = self.env.ref(flow_xmlid)
         Console = self.env["ops.test_call"].with_user(user or self.user_manager)
@@ -36,6 +41,15 @@ class TestConsole(OpsCoachCase):
         turns = self.env["ops.call_event"].search([("call_id", "=", test.call_id)])
         self.assertEqual(len(turns), 9)
         self.assertEqual(set(turns.mapped("provider")), {"test"})
+
+    def test_a_caller_without_a_goal_is_not_asked_about_it(self):
+        self.profile_tech.goal_90d = False
+        test = self.run_console("ops_coach.flow_tech_am", [
+            "yes", "four", "no", "Call three customers by noon", "Three calls before noon",
+            "Call three customers by noon"])
+        self.assertEqual(test.stage, "done")
+        self.assertNotIn("90-day goal", test.transcript)
+        self.assertIn("Locked in. Have a great day, Tech.", test.transcript)
 
     def test_skip_switches_to_ops_only_and_wrong_answers_are_asked_again(self):
         test = self.run_console("ops_coach.flow_tech_am", ["yes", "purple", "four", "skip", "no"])

@@ -116,8 +116,14 @@ class TestProfile(OpsCoachCase):
         self.assertFalse(self.env["ops.caller_number"]._profile_for_number("+15125550191"))
 
     def test_numbers_are_validated_and_unique(self):
-        with self.assertRaisesRegex(ValidationError, "not a valid phone number"), self.cr.savepoint():
+        with self.assertRaisesRegex(ValidationError, "not a valid phone number for United States"), \
+                self.cr.savepoint():
             self.profile_tech.write({"phone_ids": [Command.create({"number": "12345"})]})
+        self.company.country_id = False
+        with self.assertRaisesRegex(ValidationError, "set the company's country in Settings, or type the number "
+                                                     "with its country code"), self.cr.savepoint():
+            self.profile_tech.write({"phone_ids": [Command.create({"number": "(312) 555-0111"})]})
+        self.company.country_id = self.env.ref("base.us")
         other = self.profiles.filtered(lambda p: p.employee_id == self.emp_other_tech)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             other.write({"phone_ids": [Command.create({"number": "512 555 0191"})]})

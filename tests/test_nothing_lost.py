@@ -181,6 +181,7 @@ class TestNothingLost(VapiCase):
             SEED_001_CHECKIN, blocker_present="perhaps", focus_summary_5_words="one two three four five six"))))
         self.assertEqual(body["results"][0]["error"], "blocker_present must be yes or no; "
                                                       "focus_summary_5_words must be 5 words or fewer, got 6")
+        self.profile_tech.goal_90d = "Lead tech by spring"  # every step is described
         with freeze_time("2026-11-24 13:00:00"):
             _s, body = self.post(envelope("assistant-request"))
         system = body["assistant"]["model"]["messages"][0]["content"]

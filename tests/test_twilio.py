@@ -33,6 +33,7 @@ class TestTwilioScriptedLine(VapiCase):
         super().setUpClass()
         cls.env["ir.config_parameter"].set_param("ops_coach.twilio_auth_token", AUTH_TOKEN)
         cls.validator = RequestValidator(AUTH_TOKEN)
+        cls.profile_tech.goal_90d = "Lead tech by spring"  # so the AM flow asks its goal step
 
     def twilio(self, kind, call_sid="CA0001", signature=None, **fields):
         url = f"{self.base_url()}/ops_coach/twilio/{kind}"

@@ -450,7 +450,8 @@ class TestCommitmentsFollowedUp(VapiCase):
         self.assertEqual((checkin.commitment_followup, checkin.followed_checkin_id), ("done", made))
         self.assertEqual(made.commitment_kept, "done")
         self.profile_tech.invalidate_recordset()
-        self.assertEqual(self.profile_tech.follow_through_pct, 100.0, "his own page counts it")
+        self.assertEqual((self.profile_tech.followups_asked, self.profile_tech.follow_through_pct), (1, 100.0),
+                         "his own page and his card in Today count it")
         # asked once: the next call asks about the commitment made this morning
         _s, body = self.post(tool_calls(("ctx-3", "get_tech_checkin_context", {}), call_id="call-3"))
         last = json.loads(body["results"][0]["result"])["last_commitment"]

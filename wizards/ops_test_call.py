@@ -51,6 +51,9 @@ class OpsTestCall(models.TransientModel):
     def action_start(self):
         self.ensure_one()
         call_state = engine.CallState(self.flow_id._to_engine())
+        if self.profile_id:
+            call_state.left_out |= prompt.lacking_steps(
+                call_state.flow, self.env["ops.line"]._caller_context(self.profile_id))
         turn = engine.start(call_state)
         state = {"stage": "flow", "engine": call_state.to_dict(), "started": fields.Datetime.to_string(
             fields.Datetime.now())}

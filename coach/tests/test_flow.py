@@ -228,3 +228,13 @@ def test_a_second_invalid_or_silent_answer_moves_on_and_the_state_survives_json(
     turn = engine.answer(state, None, FLOWS)  # silence
     assert turn.kind == "skipped" and turn.step.key == "blocker_present"
     assert "energy_level" in state.skipped and "energy_level" not in state.answers
+
+
+def test_a_step_left_out_for_this_caller_is_not_asked_nor_counted_as_skipped():
+    flow = load_flows()["tech_am"]
+    state = engine.CallState(flow, left_out={"goal_action_today"})
+    state.answers.update(ready_status="ready", energy_level=4, blocker_present=False,
+                         kpi_action_today="Three calls", focus_summary_5_words="Three calls before noon")
+    assert engine.next_step(state).key == "commitment"
+    kept = engine.CallState.from_dict(state.to_dict(), {flow.code: flow})
+    assert kept.left_out == {"goal_action_today"} and not kept.skipped

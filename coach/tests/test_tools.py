@@ -131,3 +131,13 @@ def test_a_commitment_is_asked_back_by_when_it_was_made():
         question = prompt.followup_question(("Call back Mrs. Lee", today - datetime.timedelta(days=days)), today)
         assert question == f"{when} you committed to: Call back Mrs. Lee. Done, partly, or not?"
     assert "commitment_followup" in tools.CHECKIN_PROPERTIES and "commitment_followup" in tools.EOD_PROPERTIES
+
+
+def test_an_optional_step_about_what_the_caller_lacks_is_not_asked():
+    am = load_flows()["tech_am"]
+    without_goal = {"first_name": "Tom", "goal_90d": "", "primary_kpi": "First-time fix", "coaching_line": ""}
+    assert prompt.lacking_steps(am, without_goal) == {"goal_action_today"}
+    assert prompt.lacking_steps(am, dict(without_goal, goal_90d="Lead tech by March")) == set()
+    described = prompt.describe_flow(am, without_goal, "log_daily_checkin")
+    assert "[goal_action_today]" not in described and "90-day goal: ?" not in described
+    assert "[commitment]" in described, "a required step is asked whatever the caller lacks"

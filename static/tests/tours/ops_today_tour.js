@@ -27,3 +27,15 @@ registry.category("web_tour.tours").add("ops_coach_my_page", {
         { trigger: ".o_ops_my_page:not(:has(.o_statusbar_buttons button, .o_form_button_create))" },
     ],
 });
+
+// Sam presses "Preview this morning's" on his briefings: this morning's
+// briefing opens in a dialog, naming Luis's streak; nothing is kept.
+registry.category("web_tour.tours").add("ops_coach_briefing_preview", {
+    url: "/odoo/action-ops_coach.action_ops_briefing",
+    steps: () => [
+        { trigger: "button[name='action_preview']", run: "click" },
+        { trigger: ".modal .o_field_widget[name='body']:contains('Luis Ortega')" },
+        { trigger: ".modal .modal-footer button:contains('Close')", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+    ],
+});
