@@ -69,10 +69,14 @@ class Adapter:
         return message.type in self.end_of_call_messages
 
     def saves_nothing(self, message):
-        """A start answer or read-only tools: no side effect can follow, so the
-        journal skips looking for one."""
-        return self.starts_call(message) or (
-            self.is_tool(message) and all(call.name in READ_ONLY for call in message.tool_calls))
+        """No side effect can follow, so the journal skips looking for one: an
+        LLM agent's provider saves answers only through tools that write and at
+        the end of a call; a scripted line (Twilio) may save on any turn."""
+        if self.line_method != "_handle_agent":
+            return False
+        if self.is_tool(message):
+            return all(call.name in READ_ONLY for call in message.tool_calls)
+        return not self.ends_call(message)
 
 
 ADAPTERS = Registry("provider")

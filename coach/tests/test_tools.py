@@ -114,7 +114,7 @@ def _vapi(kind, *tool_names):
 def test_only_a_start_answer_and_read_only_tools_save_nothing():
     # the journal skips looking for side effects of these, and no savepoint wraps them
     for kind, names in (("assistant-request", ()), ("tool-calls", ("get_tech_checkin_context",)),
-                        ("tool-calls", ("verify_pin", "get_job_sheet"))):
+                        ("tool-calls", ("verify_pin", "get_job_sheet")), ("status-update", ())):
         adapter, message = _vapi(kind, *names)
         assert adapter.saves_nothing(message), (kind, names)
     for kind, names in (("tool-calls", ("get_tech_checkin_context", "log_daily_checkin")),
@@ -122,6 +122,9 @@ def test_only_a_start_answer_and_read_only_tools_save_nothing():
         adapter, message = _vapi(kind, *names)
         assert not adapter.saves_nothing(message), (kind, names)
     assert tools.READ_ONLY <= set(tools.TOOLS)
+    twilio = providers.ADAPTERS["twilio"]
+    turn = twilio.parse(b"CallSid=CA1&From=%2B15125550191&SpeechResult=yes", "gather")
+    assert not twilio.saves_nothing(turn), "a scripted line saves answers on its turns"
 
 
 def test_a_commitment_is_asked_back_by_when_it_was_made():
