@@ -182,7 +182,7 @@ def test_the_owner_briefing_gives_receivables_by_age_and_the_runway(server):
         "invoice_line_ids": [(0, 0, {"name": "Furnace repair", "quantity": 1, "price_unit": 500, "tax_ids": []})]})
     server.call("account.move", "action_post", [late])
 
-    action = server.call("ops.briefing", "action_preview")
+    action = server.call("ops.briefing", "action_preview", [])  # a list header button: no selection
     [preview] = server.search_read("ops.briefing.preview", [("id", "=", action["res_id"])], ["body"])
     assert "Overdue invoices: 1" in preview["body"], preview["body"]
     assert "Receivables over 30 days" in preview["body"]
