@@ -30,13 +30,19 @@ class OpsLineCacheSource(models.AbstractModel):
         return result
 
 
+def clear_line_cache_on(records, vals, watched):
+    """Clear the line's cached answers when a write on one of Odoo's own models
+    touches a field they read (``watched``)."""
+    if set(watched) & set(vals):
+        records.env.registry.clear_cache()
+
+
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     def write(self, vals):
         result = super().write(vals)
-        if EMPLOYEE_FIELDS & set(vals):
-            self.env.registry.clear_cache()
+        clear_line_cache_on(self, vals, EMPLOYEE_FIELDS)
         return result
 
 
@@ -45,6 +51,5 @@ class ResourceCalendar(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "tz" in vals:
-            self.env.registry.clear_cache()
+        clear_line_cache_on(self, vals, {"tz"})
         return result

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .ops_line_cache import clear_line_cache_on
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -10,6 +12,5 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "country_id" in vals:  # where the line reads local numbers (ops.line._line_region)
-            self.env.registry.clear_cache()
+        clear_line_cache_on(self, vals, {"country_id"})  # where the line reads local numbers (_line_region)
         return result
