@@ -13,6 +13,7 @@ SECTIONS = (  # key, title, what the subject line counts
     ("missed", "No AM call yet", "missed AM calls"),
     ("streaks", "On a burnout or KPI-decline streak", "on a streak"),
     ("alerts", "Alerts waiting on you", "alerts open"),
+    ("assigned", "Blockers for you to clear", "blockers for you"),
 )
 
 
@@ -51,6 +52,9 @@ def company_lines(totals):
     if totals.get("minutes_reclaimed"):
         hours = META_KPI["hours_reclaimed"].value(totals)
         lines.append(f"Manager time reclaimed over the last 7 days: {hours:.1f} h")
+    if totals.get("blocker_median_hours") is not None:
+        lines.append(f"Blockers cleared over the last 30 days: median {totals['blocker_median_hours']:g} h, "
+                     f"{totals['blocker_same_day']:g} % the same day")
     lines += [f"{label}: {amount}" for label, amount in totals.get("receivables", ())]
     return lines
 
@@ -90,3 +94,50 @@ def subject(day, facts):
     """What needs the reader, counted: "Ops briefing Mon 30 Nov: 1 not ready, 3 alerts open"."""
     parts = [f"{len(facts[key])} {short}" for key, _title, short in SECTIONS if facts.get(key)]
     return f"Ops briefing {day:%a %d %b}: " + (", ".join(parts) if parts else "the company's numbers")
+
+
+# the owner's spoken briefing: said before his check-in, so it must stay short
+SPOKEN_NAMES = 3
+ALERT_AGES = ((1, "from today"), (3, "from the last 3 days"), (None, "older"))
+
+
+def alert_ages(raised_dates, now):
+    """Open alerts counted by age: ``[(label, count)]`` for the ages that have any."""
+    counts = []
+    low = 0
+    for high, label in ALERT_AGES:
+        count = sum(1 for raised in raised_dates
+                    if low <= (now - raised).total_seconds() / 86400 < (high if high is not None else float("inf")))
+        if count:
+            counts.append((label, count))
+        low = high or low
+    return counts
+
+
+def spoken(facts):
+    """The company briefing said to the owner and ops director as the call opens
+    (well under 30 seconds): calls in, who is not ready, open alerts by age,
+    blockers waiting, and the cash runway when it is known.
+
+    ``facts``: calls_made, calls_expected, not_ready (names), alert_ages
+    (see :func:`alert_ages`), blockers_waiting, runway_months (None when unknown).
+    """
+    parts = [f"Company briefing. {facts['calls_made']} of {facts['calls_expected']} morning calls in."]
+    names = list(facts.get("not_ready") or ())
+    if names:
+        said = ", ".join(names[:SPOKEN_NAMES])
+        more = len(names) - SPOKEN_NAMES
+        parts.append(f"Not ready: {said}" + (f" and {more} more." if more > 0 else "."))
+    ages = facts.get("alert_ages") or ()
+    total = sum(count for _label, count in ages)
+    if total:
+        parts.append(f"{total} alert{'s' if total != 1 else ''} open: "
+                     + ", ".join(f"{count} {label}" for label, count in ages) + ".")
+    else:
+        parts.append("No alert open.")
+    waiting = facts.get("blockers_waiting") or 0
+    if waiting:
+        parts.append(f"{waiting} blocker{'s' if waiting != 1 else ''} waiting to be cleared.")
+    if facts.get("runway_months") is not None:
+        parts.append(f"Cash runway: {facts['runway_months']:g} months.")
+    return " ".join(parts)

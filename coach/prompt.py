@@ -2,6 +2,7 @@
 
 import string
 
+from .blockers import still_blocked_question
 from .vocabulary import DEFAULT_KPI_MODE, kpi_trend, on_target
 
 TONE = ("You are Ops Coach, the company's Ops line. Be warm, brief and practical: this is support, "
@@ -88,6 +89,9 @@ def system_prompt(context, flows, ops_only, tool_for_call_type):
 
 def _caller_section(context, flows):
     lines = [f"## The caller\n{context['name']} ({context['roles']})."]
+    if context.get("company_briefing"):
+        lines.append(f"Open the call with this company briefing, as written, then run the check-in: "
+                     f"\"{context['company_briefing']}\"")
     if context.get("primary_kpi"):
         lines.append(f"Primary KPI: {context['primary_kpi']}. {context.get('kpi_guidance', '')}".rstrip())
     if context.get("goal_90d"):
@@ -98,19 +102,40 @@ def _caller_section(context, flows):
         question = followup_question(context["last_commitment"], context["today"])
         lines.append(f"Before the check-in, ask: \"{question}\" "
                      "and send the answer as commitment_followup (done, partly or not_done) with the log.")
+    for news in context.get("blocker_news") or ():
+        lines.append(f"Tell the caller first: \"{news}\"")
+    for note in context.get("open_blockers") or ():
+        lines.append(f"Ask: \"{still_blocked_question(note)}\" and send still_blocked (false when he is no "
+                     "longer blocked) with the log.")
+    if context.get("agenda"):
+        lines.append(agenda_text(context["agenda"]))
     if len(flows) > 1:
         names = " or ".join(flow.name for flow in flows)
         lines.append(f"Several check-ins fit now: ask first which one: {names}.")
     return "\n".join(lines)
 
 
+def agenda_text(agenda):
+    """A manager's day, for the agent: who needs him, and his alerts to act on by voice."""
+    lines = ["## Who needs you today (tell the manager first, briefly)"]
+    for title, items in agenda:
+        lines.append(f"{title}: " + "; ".join(items) + ".")
+    lines.append("Offer to act on the alerts: acknowledge_alert or resolve_alert (with a note of what was "
+                 "done), naming the alert by the number in brackets. Say back what changed.")
+    return "\n".join(lines)
+
+
 def followup_question(commitment, today):
     """The question that asks a commitment back; ``commitment`` is ``(text, day it was made)``."""
     text, day = commitment
+    return f"{followup_when(day, today)} you committed to: {text}. Done, partly, or not?"
+
+
+def followup_when(day, today):
+    """When a commitment was made, as the line says it: "Yesterday", "On Friday"."""
     days = (today - day).days
-    when = "Earlier today" if days <= 0 else "Yesterday" if days == 1 else f"On {day:%A}" if days < 7 \
+    return "Earlier today" if days <= 0 else "Yesterday" if days == 1 else f"On {day:%A}" if days < 7 \
         else f"On {day:%B} {day.day}"
-    return f"{when} you committed to: {text}. Done, partly, or not?"
 
 
 TREND_WORDS = {"up": "better than the period before", "down": "worse than the period before",

@@ -6,6 +6,7 @@ them works unchanged: the flows' step keys are those argument names, so the
 schema, the prompt and every error speak the same names.
 """
 
+from .blockers import KIND_CODES as BLOCKER_KIND_CODES
 from .vocabulary import CALL_TYPE_ALIASES, MORNING_CALL_TYPES
 
 # the check-ins log_daily_checkin takes: the morning call of every role
@@ -39,6 +40,11 @@ CHECKIN_PROPERTIES = {
     "energy_level": {"type": "integer", "minimum": 1, "maximum": 5},
     "blocker_present": _boolean("Any blocker today."),
     "blocker_note": _string("The blocker in one sentence."),
+    "blocker_kind": {"type": "string", "enum": list(BLOCKER_KIND_CODES),
+                     "description": "Who can clear it: parts (stock), schedule (dispatch), vehicle (truck, tools), "
+                                    "customer, or other. Leave it out when unsure: the note decides."},
+    "still_blocked": _boolean("The answer to the open_blockers question: false when the caller is no longer "
+                              "blocked (it is then resolved in his name)."),
     "primary_kpi": _string("The KPI focused on (code or name)."),
     "kpi_action_today": _string("One measurable action today that moves the KPI."),
     "coach_prompt_used": _string("The strengths one-liner you said."),
@@ -86,6 +92,7 @@ EOD_PROPERTIES = {
     "eod_did_well": _string("One thing done well today."),
     "eod_improve": _string("One thing to improve tomorrow."),
     "commitment_followup": CHECKIN_PROPERTIES["commitment_followup"],
+    "still_blocked": CHECKIN_PROPERTIES["still_blocked"],
     "safety_issue": _boolean("A safety issue happened today."),
     "safety_note": _string("The safety issue."),
 }
@@ -93,8 +100,9 @@ EOD_PROPERTIES = {
 TOOLS = {
     "get_tech_checkin_context": (
         "Returns the caller's name, roles, primary KPI, top strengths with today's coaching line, "
-        "90-day goal and WHY, and last_commitment (the last commitment not yet followed up, to ask about "
-        "first). Call it once at the start of a check-in.", {}, []),
+        "90-day goal and WHY, last_commitment (the last commitment not yet followed up, to ask about "
+        "first), blocker_news (say each: how a blocker was resolved) and open_blockers (ask: still blocked?). "
+        "Call it once at the start of a check-in.", {}, []),
     "log_daily_checkin": (
         "Logs the AM check-in, an ops-only check-in or a role check-in. Call it once, at the end.",
         CHECKIN_PROPERTIES, ["call_type"]),
@@ -121,6 +129,16 @@ TOOLS = {
          "items": {"type": "array", "items": QUOTE_ITEM, "minItems": 1,
                    "description": "What was proposed: texts (\"a new capacitor\") or {name, quantity, tier}."}},
         ["job_ref", "items"]),
+    "acknowledge_alert": (
+        "Manager: acknowledges an open alert about someone on his team (or assigned to him), as himself. Name "
+        "it by alert_ref (the number in brackets in the list you were given) or by the person's name.",
+        {"alert_ref": _string("The alert's number, e.g. 12."),
+         "employee_name": _string("Whose alert, when no number was said.")}, []),
+    "resolve_alert": (
+        "Manager: resolves an open alert, as himself, with what was done. Name it as for acknowledge_alert.",
+        {"alert_ref": _string("The alert's number, e.g. 12."),
+         "employee_name": _string("Whose alert, when no number was said."),
+         "note": _string("What was done, in the manager's words.")}, ["note"]),
     "verify_pin": (
         "Checks the caller's employee PIN when the number is not recognised.",
         {"pin": _string("The PIN the caller said, digits only."),

@@ -175,3 +175,11 @@ META_KPI_SUMS = tuple(dict.fromkeys(
     column for meta in META_KPIS for column, aggregate in ((meta.numerator, "sum"),
                                                            (meta.denominator, meta.denominator_aggregate))
     if column and aggregate == "sum"))
+
+# -------------------------------------------------------------------- blockers
+# what stands in the way, by who can clear it (routes, word lists: data)
+BLOCKER_KINDS = (("parts", "Parts / stock"), ("schedule", "Schedule / dispatch"), ("vehicle", "Vehicle / tools"),
+                 ("customer", "Customer"), ("other", "Other"))
+OTHER_BLOCKER = "other"
+# where a blocker kind goes: a role's holder, the caller's manager, or a named user
+BLOCKER_ROUTE_TARGETS = (("role", "A role"), ("manager", "The caller's manager"), ("user", "A named user"))

@@ -17,6 +17,7 @@ from . import digest
 from . import ops_caller_number
 from . import ops_checkin
 from . import ops_escalation_rule
+from . import ops_blocker_route
 from . import ops_escalation
 from . import ops_demo
 from . import ops_flow

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools.misc import format_amount
 
 from ..coach import briefing
+from ..coach.vocabulary import MORNING_CALL_TYPES
 from .ops_tools import company_now, line_now
 
 SEND_WINDOW_HOURS = 3  # a cron that ran late still briefs the morning, not the evening
@@ -85,15 +86,28 @@ class OpsBriefing(models.Model):
         done = self.search([("company_id", "=", company.id), ("date", "=", day)]).user_id
         views = {}  # the company's view is worked out once for all its heads
         created = self.browse()
-        for user in (heads | profiles.manager_id.user_id) - done:
+        assigned = self._assigned_blockers(company, now)
+        for user in (heads | profiles.manager_id.user_id | self.env["res.users"].union(*assigned)) - done:
             key = "company" if user in heads else user.id
             if key not in views:
                 views[key] = self._facts_for(user, company, profiles, heads, day, now)
             facts, totals = views[key]
+            facts = dict(facts, assigned=assigned.get(user, []))
             sections = briefing.compose(facts, totals)
             if sections:
                 created |= self._deliver(user, company, day, "company" if totals else "team", facts, sections)
         return created
+
+    @api.model
+    def _assigned_blockers(self, company, now):
+        """``{user: lines}``: the open blockers each person was assigned to clear."""
+        lines = {}
+        for alert in self.env["ops.escalation"].search([
+                ("company_id", "=", company.id), ("assigned_user_id", "!=", False),
+                ("state", "in", ("new", "acknowledged"))], order="raised_date"):
+            lines.setdefault(alert.assigned_user_id, []).append(briefing.alert_line(
+                alert.employee_id.name, alert._blocker_note(), alert.state, alert.raised_date, now))
+        return lines
 
     @api.model
     def _heads(self, company):
@@ -125,6 +139,7 @@ class OpsBriefing(models.Model):
         cron = self.sudo()
         profiles = cron.env["ops.tech_profile"].search([("company_id", "=", company.id)])
         facts, totals = cron._facts_for(self.env.user, company, profiles, cron._heads(company), day, now)
+        facts = dict(facts, assigned=cron._assigned_blockers(company, now).get(self.env.user, []))
         sections = briefing.compose(facts, totals)
         preview = self.env["ops.briefing.preview"].create({
             "subject": briefing.subject(day, facts),
@@ -138,7 +153,10 @@ class OpsBriefing(models.Model):
         """The last 7 days' system KPIs, the people and the open alerts, and the money lines."""
         totals = self.env["ops.system_kpi"]._totals(
             [("company_id", "=", company.id), ("date", ">=", day - datetime.timedelta(days=7)), ("date", "<", day)])
+        median_hours, same_day = self.env["ops.escalation"]._blocker_clearing(
+            company, day - datetime.timedelta(days=30), day)
         return dict(totals, people_on_line=len(profiles), receivables=self._receivables(company, day),
+                    blocker_median_hours=median_hours, blocker_same_day=same_day,
                     open_alerts=self.env["ops.escalation"].search_count(
                         [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]))
 
@@ -161,6 +179,29 @@ class OpsBriefing(models.Model):
         if runway:  # the owner's cash-runway KPI, computed from the bank journals
             lines.append((self.env._("Cash runway"), self.env._("%(months)s months", months=f"{runway.value:g}")))
         return lines
+
+    @api.model
+    def _spoken_company_briefing(self, company, now):
+        """What the owner and ops director hear as their call opens: the
+        morning briefing's facts for the whole company, said in a few lines."""
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", company.id)])
+        facts = profiles._today_facts(now)
+        expected = profiles.filtered(lambda p: p.role_ids.filtered("am_required"))
+        called = {(employee.id, day) for employee, day in self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", expected.employee_id.ids), ("call_type", "in", MORNING_CALL_TYPES),
+             ("checkin_date", "in", list({fact["day"] for fact in facts.values()}))],
+            ["employee_id", "checkin_date:day"])}
+        alerts = self.env["ops.escalation"].search([("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))])
+        runway = self.env["ops.kpi.value"].search(
+            [("company_id", "=", company.id), ("kpi_id.method", "=", "cash_runway")], order="period_start desc", limit=1)
+        return briefing.spoken({
+            "calls_made": sum(1 for p in expected if (p.employee_id.id, facts[p.id]["day"]) in called),
+            "calls_expected": len(expected),
+            "not_ready": [p.name for p in profiles.sorted("name") if facts[p.id]["not_ready"]],
+            "alert_ages": briefing.alert_ages(alerts.mapped("raised_date"), now),
+            "blockers_waiting": len(alerts.filtered(lambda a: a.kind == "blocker")),
+            "runway_months": runway.value if runway else None,
+        })
 
     @api.model
     def _deliver(self, user, company, day, scope, facts, sections):

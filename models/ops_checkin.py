@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 
 from ..coach import checkin_values, closeout
 from ..coach import providers
-from ..coach.vocabulary import CALL_TYPES, COMMITMENT_FOLLOWUPS
+from ..coach.vocabulary import BLOCKER_KINDS, CALL_TYPES, COMMITMENT_FOLLOWUPS, MORNING_CALL_TYPES
 from .ops_tools import check_or_raise, local_now
 
 JOB_DONE_STATE = "1_done"
@@ -46,6 +46,12 @@ class OpsCheckin(models.Model):
     low_energy = fields.Boolean(compute="_compute_low_energy", store=True)
     blocker_flag = fields.Boolean("Blocker")
     blocker_note = fields.Text()
+    blocker_cleared = fields.Boolean(
+        "Last blocker cleared", help="Asked back, the caller said he is no longer blocked: his open "
+                                     "blocker alerts are resolved in his name.")
+    blocker_kind = fields.Selection(
+        BLOCKER_KINDS, compute="_compute_blocker_kind", store=True, readonly=False,
+        help="Who can clear it: said by the agent, else read from the note by the blocker routes' words.")
     # KPI alignment and coaching
     primary_kpi_id = fields.Many2one("ops.kpi", string="Primary KPI")
     kpi_action = fields.Char("Today's action")
@@ -166,6 +172,15 @@ class OpsCheckin(models.Model):
         for checkin in self:
             checkin.low_energy = 0 < checkin.energy_level <= thresholds.get(checkin.company_id, 0)
 
+    @api.depends("blocker_flag", "blocker_note", "company_id")
+    def _compute_blocker_kind(self):
+        Route = self.env["ops.blocker.route"]
+        for checkin in self:
+            if not checkin.blocker_flag:
+                checkin.blocker_kind = False
+            else:
+                checkin.blocker_kind = Route._kind_of(checkin.blocker_note, checkin.company_id)
+
     @api.depends(
         "call_type", "is_placeholder", "diagnosis_done", "photos_uploaded", "options_presented",
         "customer_understood", "job_id.ops_photo_count", "job_id.ops_sheet_id.photos_required", "job_id.ops_reading_ids.item_id",
@@ -235,9 +250,22 @@ class OpsCheckin(models.Model):
         to-dos) and, for a job close-out, the job's note and state. Runs once
         per check-in; the line runs it after the answers are committed."""
         self.env["ops.escalation_rule"]._apply_checkin_rules(self)
+        self._close_the_blocker_loop()
         for closeout in self.filtered(lambda checkin: checkin.call_type == "job_closeout" and checkin.job_id):
             closeout._update_job()
         self.effects_done = True
+
+    def _close_the_blocker_loop(self):
+        """On a call that could ask them back: the blockers he said are cleared are
+        resolved, and the resolved ones he was told of are marked told."""
+        Alert = self.env["ops.escalation"]
+        for checkin in self.filtered(lambda c: c.call_type in MORNING_CALL_TYPES + ("eod_closeout",)):
+            alerts = Alert.search([("employee_id", "=", checkin.employee_id.id), ("kind", "=", "blocker"),
+                                   ("state", "in", ("new", "acknowledged", "resolved")),
+                                   ("told_checkin_id", "=", False), ("checkin_ids", "not in", checkin.ids)])
+            if checkin.blocker_cleared:
+                alerts.filtered(lambda a: a.state != "resolved")._cleared_by_caller(checkin)
+            alerts._told_on(checkin)
 
     def _update_job(self):
         """The close-out finishes the job: a note of the checklist and readings, the

@@ -1,13 +1,17 @@
 import datetime
 
+import pytz
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..coach import blockers
 from ..coach import rules as rule_logic
+from ..coach.vocabulary import BLOCKER_KINDS
 from .ops_escalation_rule import PRIORITIES
-from .ops_tools import line_now, schedule_todos
+from .ops_tools import company_tz, line_now, schedule_todos
 
 LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
 MAX_LEVEL = 3
@@ -54,6 +58,14 @@ class OpsEscalation(models.Model):
     resolved_by_id = fields.Many2one("res.users", readonly=True)
     resolved_date = fields.Datetime(readonly=True)
     resolution_note = fields.Text(tracking=True)
+    # a blocker goes to whoever can clear it (blocker routes), and its news back to the caller
+    blocker_kind = fields.Selection(BLOCKER_KINDS, readonly=True)
+    assigned_user_id = fields.Many2one(
+        "res.users", "Assigned to", index="btree_not_null", tracking=True,
+        help="Who clears it: a blocker's route names them; they get the to-do and see it in Today.")
+    told_checkin_id = fields.Many2one(
+        "ops.checkin", "Told on", readonly=True, ondelete="set null",
+        help="The caller's check-in on which the line told him how his blocker was resolved.")
 
     @api.depends("employee_id", "rule_id")
     def _compute_name(self):
@@ -74,17 +86,18 @@ class OpsEscalation(models.Model):
             return self.browse()
         rules = self.env["ops.escalation_rule"].union(*[c["rule"] for c in candidates])
         employees = self.env["hr.employee"].union(*[c["employee"] for c in candidates])
-        pair = lambda alert_rule, employee: (alert_rule.id, employee.id)  # noqa: E731
+        # one open alert per rule and person; a blocker's per kind too, since each kind has its own clearer
+        pair = lambda alert_rule, employee, kind: (alert_rule.id, employee.id, kind or False)  # noqa: E731
         scope = [("rule_id", "in", rules.ids), ("employee_id", "in", employees.ids)]
-        open_alerts = {pair(a.rule_id, a.employee_id): a
+        open_alerts = {pair(a.rule_id, a.employee_id, a.blocker_kind): a
                        for a in self.search(scope + [("state", "in", ("new", "acknowledged"))])}
-        closed = {pair(r, e): last for r, e, last in self._read_group(
-            scope + [("state", "in", ("resolved", "dismissed"))], ["rule_id", "employee_id"],
+        closed = {pair(r, e, k): last for r, e, k, last in self._read_group(
+            scope + [("state", "in", ("resolved", "dismissed"))], ["rule_id", "employee_id", "blocker_kind"],
             ["resolved_date:max"])}
         now = line_now(self.env)
         to_create = {}
         for candidate in candidates:
-            key = pair(candidate["rule"], candidate["employee"])
+            key = pair(candidate["rule"], candidate["employee"], self._blocker_kind_of(candidate))
             if key in open_alerts:
                 open_alerts[key]._add_evidence(candidate)
             elif key in to_create:  # two hits for one person in one run: one alert
@@ -103,10 +116,19 @@ class OpsEscalation(models.Model):
                     kpi_values=first.get("kpi_values", no_values) | second.get("kpi_values", no_values))
 
     @api.model
+    def _blocker_kind_of(self, candidate):
+        if candidate["rule"].kind != "blocker":
+            return False
+        return candidate.get("checkins", self.env["ops.checkin"])[:1].blocker_kind or False
+
+    @api.model
     def _alert_values(self, candidate, now):
         rule = candidate["rule"]
         employee = candidate["employee"]
+        kind = self._blocker_kind_of(candidate)
+        assignee = self.env["ops.blocker.route"]._assignee(employee, kind) if kind else self.env["res.users"]
         return {
+            "blocker_kind": kind, "assigned_user_id": assignee.id,
             "employee_id": employee.id, "company_id": employee.company_id.id, "rule_id": rule.id,
             "reason": candidate["reason"], "priority": rule.priority,
             "checkin_ids": [fields.Command.set(candidate.get("checkins", self.env["ops.checkin"]).ids)],
@@ -136,7 +158,9 @@ class OpsEscalation(models.Model):
         """One to-do per recipient and a chatter note with the evidence."""
         todos, bodies, role_users = [], {}, {}
         for alert in self:
-            users = alert.rule_id._recipient_users(alert.employee_id, level, role_users)
+            # the one who can clear it first; nobody named, the rule's recipients
+            users = (alert.assigned_user_id if level == 1 and alert.assigned_user_id
+                     else alert.rule_id._recipient_users(alert.employee_id, level, role_users))
             deadline = fields.Date.context_today(self, alert.ack_deadline)
             todos += [{"res_id": alert.id, "user_id": user.id, "summary": alert.name,
                        "note": escape(alert.reason), "date_deadline": deadline} for user in users]
@@ -192,6 +216,51 @@ class OpsEscalation(models.Model):
             "resolved_date": line_now(self.env),
         })
         self.activity_ids.action_done()
+
+    # --------------------------------------------------- blockers, back to the caller
+    @api.model
+    def _blocker_news_of(self, employee_id):
+        """What the line tells a caller of his blockers: ``(news, still_open)``,
+        sentences about the ones someone resolved since he last heard, and the
+        notes of the ones still open."""
+        alerts = self.sudo().search([
+            ("employee_id", "=", employee_id), ("kind", "=", "blocker"),
+            "|", ("state", "in", ("new", "acknowledged")),
+            "&", ("state", "=", "resolved"), ("told_checkin_id", "=", False)], order="raised_date, id")
+        news = tuple(blockers.news(alert._blocker_note(), (alert.resolved_by_id.name or "").split(" ")[0],
+                                   alert.resolution_note) for alert in alerts if alert.state == "resolved")
+        still_open = tuple(alert._blocker_note() for alert in alerts if alert.state != "resolved")
+        return news, still_open
+
+    @api.model
+    def _blocker_clearing(self, company, start, end):
+        """``(median hours, % the same day)`` from raised to resolved, of the
+        company's blockers resolved between ``start`` and ``end`` (its days)."""
+        tz = pytz.timezone(company_tz(company))
+        alerts = self.search([("company_id", "=", company.id), ("kind", "=", "blocker"), ("state", "=", "resolved"),
+                              ("resolved_date", ">=", start), ("resolved_date", "<", end)])
+        local = lambda moment: pytz.utc.localize(moment).astimezone(tz)  # noqa: E731
+        return blockers.clearing_figures([(local(a.raised_date), local(a.resolved_date)) for a in alerts])
+
+    def _blocker_note(self):
+        return self.checkin_ids.filtered("blocker_note")[:1].blocker_note or self.reason
+
+    def _told_on(self, checkin):
+        """The caller heard, on ``checkin``, how his resolved blockers ended."""
+        self.filtered(lambda a: a.state == "resolved" and not a.told_checkin_id
+                      and a.resolved_date <= checkin.start).write(
+            {"told_checkin_id": checkin.id})
+
+    def _cleared_by_caller(self, checkin):
+        """The caller said he is no longer blocked: resolved in his name, and the
+        to-dos of whoever had it are closed."""
+        if not self:
+            return
+        self.write({"state": "resolved", "told_checkin_id": checkin.id, "resolved_date": line_now(self.env),
+                    "resolved_by_id": checkin.employee_id.user_id.id or self.env.user.id,
+                    "resolution_note": self.env._("Cleared: %(name)s said on %(call)s he is no longer blocked.",
+                                                  name=checkin.employee_id.name, call=checkin.name)})
+        self.sudo().activity_ids.unlink()
 
     def action_dismiss(self):
         self._ensure_state(("new", "acknowledged"), "dismissed")

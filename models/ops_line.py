@@ -8,7 +8,8 @@ from odoo.tools import ormcache
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import identify, payload, prompt, providers, tools, vocabulary
+from ..coach import blockers, briefing, identify, payload, prompt, providers, tools, vocabulary
+from .ops_tools import line_now
 from ..coach.checkin_values import InvalidValue
 
 _logger = logging.getLogger(__name__)
@@ -17,12 +18,18 @@ GENERIC_PIN_FAILURE = "I couldn't verify that PIN."
 CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_closeout"}
 CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout", "get_job_sheet",
                 "send_photo_link", "create_quote", "log_eod_closeout", "report_safety_issue")
+# a manager acts on his alerts by voice, as his own user
+MANAGER_TOOLS = ("acknowledge_alert", "resolve_alert")
+OPEN_ALERT = ("new", "acknowledged")
+MAX_ALERTS_SAID = 10
 MAX_JOB_ID = payload.LARGEST_INT
 # how the call ended: the provider's report says it, and answers never overwrite it
 ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
 # what every message of a call needs to know of its caller, kept between requests
 CallerFacts = collections.namedtuple(
-    "CallerFacts", "profile_id employee_id company_id name tz role_ids flows primary_kpis")
+    "CallerFacts", "profile_id employee_id company_id name tz role_ids flows primary_kpis user_id manages heads")
+# the roles that hear the company briefing as their call opens
+HEAD_ROLES = ("owner", "ops_director")
 FlowFacts = collections.namedtuple("FlowFacts", "id code call_type window role_ids")
 
 
@@ -86,7 +93,10 @@ class OpsLine(models.AbstractModel):
             role_ids=tuple(profile.role_ids.ids),
             flows=tuple(FlowFacts(flow.id, flow.code, flow.call_type, (flow.window_start, flow.window_end),
                                   frozenset(flow.role_ids.ids)) for flow in flows),
-            primary_kpis=tuple((kpi.id, kpi.code or "", kpi.name or "") for kpi in profile.primary_kpi_ids))
+            primary_kpis=tuple((kpi.id, kpi.code or "", kpi.name or "") for kpi in profile.primary_kpi_ids),
+            user_id=employee.user_id.id,
+            manages=bool(employee.user_id) and employee.user_id.has_group("ops_coach.group_ops_manager"),
+            heads=any(code in HEAD_ROLES for code in profile.role_ids.mapped("code")))
 
     @api.model
     def _local_now(self, facts, now=None):
@@ -166,6 +176,49 @@ class OpsLine(models.AbstractModel):
         checkin = self.env["ops.checkin"]._last_open_commitment(self._caller_facts(profile).employee_id)
         return (checkin.commitment, checkin.checkin_date) if checkin else None
 
+    @api.model
+    def _blocker_news(self, profile):
+        """``(news, still open)`` of the caller's blockers (see ops.escalation)."""
+        return self.env["ops.escalation"]._blocker_news_of(self._caller_facts(profile).employee_id)
+
+    @api.model
+    def _agenda(self, profile):
+        """For a manager: who needs him today, section by section, as his
+        morning briefing says it; his open alerts numbered, to act on by voice."""
+        facts = self._caller_facts(profile)
+        if not facts.manages:
+            return ()
+        Profile = self.env["ops.tech_profile"]
+        now = line_now(self.env)
+        if facts.heads:  # the company briefing says the rest: only what he may act on, oldest first
+            alerts = self._alerts_of(facts)[:MAX_ALERTS_SAID]
+            return (("Alerts you can act on", tuple(f"[{alert.id}] " + briefing.alert_line(
+                alert.employee_id.name, alert.rule_id.name, alert.state, alert.raised_date, now)
+                for alert in alerts)),) if alerts else ()
+        team = Profile.search([("employee_id", "child_of", facts.employee_id),
+                               ("employee_id", "!=", facts.employee_id)])
+        sections = Profile._briefing_facts(team, now)
+        sections["alerts"] = [f"[{alert.id}] " + briefing.alert_line(
+            alert.employee_id.name, alert.rule_id.name, alert.state, alert.raised_date, now)
+            for alert in self._alerts_of(facts)]
+        return tuple((title, tuple(lines)) for title, lines in briefing.compose(sections))
+
+    @api.model
+    def _company_briefing(self, profile):
+        """The spoken company briefing for the owner and ops director; "" for the others."""
+        facts = self._caller_facts(profile)
+        if not facts.heads:
+            return ""
+        company = self.env["res.company"].browse(facts.company_id)
+        # the briefing's facts are the company's, whoever may read them: read as the line's cron would
+        return self.env["ops.briefing"].sudo()._spoken_company_briefing(company, line_now(self.env))
+
+    @api.model
+    def _alerts_of(self, facts):
+        """The open alerts a manager may act on: read as his own user, under his access rules."""
+        return self.env["ops.escalation"].with_user(facts.user_id).search(
+            [("state", "in", OPEN_ALERT), ("employee_id", "!=", facts.employee_id)], order="raised_date, id")
+
     # ----------------------------------------------------------- assistant
     @api.model
     def _public_base(self):
@@ -205,13 +258,17 @@ class OpsLine(models.AbstractModel):
         system_prompt, max_seconds)``, from the flow records; the same all day
         until one of them changes."""
         today = self._local_now(self._caller_facts(profile)).date()
-        return self._script_of(profile.id, tuple(flows.ids), today, self._last_commitment(profile))
+        return self._script_of(profile.id, tuple(flows.ids), today, self._last_commitment(profile),
+                               self._blocker_news(profile), self._agenda(profile), self._company_briefing(profile))
 
     @api.model
-    @ormcache("profile_id", "flow_ids", "day", "last_commitment", "self.env.lang")
-    def _script_of(self, profile_id, flow_ids, day, last_commitment):
+    @ormcache("profile_id", "flow_ids", "day", "last_commitment", "blocker_news", "agenda", "company_briefing",
+              "self.env.lang")
+    def _script_of(self, profile_id, flow_ids, day, last_commitment, blocker_news, agenda, company_briefing):
+        news, still_open = blocker_news
         context = dict(self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day),
-                       last_commitment=last_commitment, today=day)
+                       last_commitment=last_commitment, today=day, blocker_news=news, open_blockers=still_open,
+                       agenda=agenda, company_briefing=company_briefing)
         ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
         engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
         system_text = prompt.system_prompt(
@@ -252,11 +309,12 @@ class OpsLine(models.AbstractModel):
         if not profile:
             first, system_text, max_seconds = self._pin_script()
             return providers.Script("Ops Coach (PIN)", first, system_text, max_seconds,
-                                    ("verify_pin",) + CALLER_TOOLS, {}, "", settings)
+                                    ("verify_pin",) + CALLER_TOOLS + MANAGER_TOOLS, {}, "", settings)
         first, system_text, max_seconds = self._script_for(profile, flows)
         facts = self._caller_facts(profile)
         codes = [flow.code for flow in facts.flows if flow.id in flows.ids]
-        return providers.Script("Ops Coach", first, system_text, max_seconds, CALLER_TOOLS,
+        return providers.Script("Ops Coach", first, system_text, max_seconds,
+                                CALLER_TOOLS + (MANAGER_TOOLS if facts.manages else ()),
                                 {"employee_id": facts.employee_id, "flows": codes}, facts.name, settings)
 
     # ------------------------------------------------------------- agents
@@ -323,7 +381,13 @@ class OpsLine(models.AbstractModel):
             "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
             "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],
             "last_commitment": self._last_commitment_said(profile),
+            **self._blockers_said(profile),
         }
+
+    def _blockers_said(self, profile):
+        news, still_open = self._blocker_news(profile)
+        return {"blocker_news": list(news),
+                "open_blockers": [{"note": note, "ask": blockers.still_blocked_question(note)} for note in still_open]}
 
     def _last_commitment_said(self, profile):
         last = self._last_commitment(profile)
@@ -427,7 +491,19 @@ class OpsLine(models.AbstractModel):
         duration = payload.bounded_int(arguments.get("duration_seconds"), 0, payload.MAX_CALL_SECONDS)
         if duration is not None:
             extras["duration_seconds"] = duration
-        return dict(extras, **self._followup(profile, arguments))
+        return dict(extras, **self._followup(profile, arguments), **self._blocker_answers(arguments))
+
+    @staticmethod
+    def _blocker_answers(arguments):
+        """The blocker's kind when the agent said a known one, and whether the
+        caller's open blockers are cleared (a "no" to "still blocked?")."""
+        answers = {}
+        kind = blockers.valid_kind(arguments.get("blocker_kind"))
+        if kind and arguments.get("blocker_present") is not False:
+            answers["blocker_kind"] = kind
+        if arguments.get("still_blocked") is False:
+            answers["blocker_cleared"] = True
+        return answers
 
     def _followup(self, profile, arguments):
         """The answer about the caller's last commitment, linked to the check-in that made it."""
@@ -476,7 +552,8 @@ class OpsLine(models.AbstractModel):
 
     def _tool_log_eod_closeout(self, profile, event, message, arguments):
         flow = self._flow_for(profile, "eod_closeout")
-        values = dict(self._validated(flow, arguments), **self._followup(profile, arguments))
+        values = dict(self._validated(flow, arguments), **self._followup(profile, arguments),
+                      **self._blocker_answers(arguments))
         checkin, created = self._write_checkin(profile, event, message, "eod_closeout", values, flow)
         return f"{'Logged' if created else 'Already logged as'} {checkin.name}."
 
@@ -489,6 +566,44 @@ class OpsLine(models.AbstractModel):
             values["job_id"] = self._find_job(profile, arguments["job_ref"]).id
         checkin, _created = self._write_checkin(profile, event, message, "safety_report", values)
         return f"Safety issue recorded as {checkin.name}."
+
+    def _tool_acknowledge_alert(self, profile, event, message, arguments):
+        alert = self._named_alert(profile, arguments)
+        if alert.state != "new":
+            raise InvalidValue(f"{alert.name} is already acknowledged: resolve it with a note, or pick another")
+        alert.action_acknowledge()
+        return f"Acknowledged: {alert.name}."
+
+    def _tool_resolve_alert(self, profile, event, message, arguments):
+        note = " ".join(payload.text(arguments.get("note")).split())[:2000]
+        if not note:
+            raise InvalidValue("note is required: what was done?")
+        alert = self._named_alert(profile, arguments)
+        alert.resolution_note = note
+        alert.action_resolve()
+        return f"Resolved: {alert.name}. Noted: {note}"
+
+    def _named_alert(self, profile, arguments):
+        """The one open alert the manager named, by number or by whose it is,
+        read as his own user: a technician, or an alert outside his team, is refused."""
+        facts = self._caller_facts(profile)
+        if not facts.manages:
+            raise InvalidValue("only a manager can act on alerts by phone: this caller is not one")
+        alerts = self._alerts_of(facts)
+        ref = "".join(ch for ch in payload.text(arguments.get("alert_ref")) if ch.isdigit())[:12]
+        name = " ".join(payload.text(arguments.get("employee_name")).lower().split())
+        if ref:
+            found = alerts.filtered(lambda alert: alert.id == int(ref))
+        elif name:
+            found = alerts.filtered(lambda alert: name in (alert.employee_id.name or "").lower())
+        else:
+            raise InvalidValue("say which alert: its number or whose it is")
+        if not found:
+            raise InvalidValue("no open alert of yours matches: read the list again")
+        if len(found) > 1:
+            raise InvalidValue("more than one open alert matches: "
+                               + "; ".join(f"[{alert.id}] {alert.name}" for alert in found) + ". Ask which number")
+        return found
 
     @api.model
     def _tool_verify_pin(self, event, message, arguments):

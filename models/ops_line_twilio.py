@@ -1,6 +1,8 @@
+import dataclasses
 import json
 
 from odoo import api, fields, models
+from odoo.tools import ormcache
 from odoo.exceptions import UserError
 
 from ..coach import flow as engine
@@ -11,6 +13,7 @@ ACTION = "/ops_coach/twilio/gather"
 PIN_TRIES = 3
 GOODBYE = "Thanks. Bye."
 PHOTO_LINK_SAID = "I'm sending you this job's photo link now."
+ASKED_BACK = "asked_back"  # the flow whose steps open a scripted call when the caller left something open
 
 
 class OpsLineTwilio(models.AbstractModel):
@@ -81,15 +84,12 @@ class OpsLineTwilio(models.AbstractModel):
 
     @api.model
     def _twilio_begin(self, call, profile, flow, state):
-        call_state = engine.CallState(flow._to_engine())
-        call_state.left_out |= prompt.lacking_steps(call_state.flow, self._caller_context(profile))
-        turn = engine.start(call_state)
-        state.update(stage="flow", engine=call_state.to_dict())
-        return self._twilio_say_turn(profile, call_state, turn)
+        call_state, turn = self._script_start(profile, flow, state)
+        return self._twilio_say_turn(profile, call_state, turn, state)
 
     @api.model
-    def _twilio_say_turn(self, profile, call_state, turn):
-        text = prompt.fill(turn.prompt, self._caller_context(profile))
+    def _twilio_say_turn(self, profile, call_state, turn, state):
+        text = prompt.fill(turn.prompt, self._script_context(profile, state))
         if turn.done:
             return self._twilio_goodbye(text)
         digits = 1 if turn.step.answer_type in ("scale", "yes_no", "choice") else 0
@@ -140,11 +140,61 @@ class OpsLineTwilio(models.AbstractModel):
     @api.model
     def _twilio_answer(self, event, message, call, profile, state):
         turn, call_state = self._script_answer(event, message, profile, state, message.answer)
-        return self._twilio_say_turn(profile, call_state, turn)
+        return self._twilio_say_turn(profile, call_state, turn, state)
 
     # ------------------------------------------------------ scripted session
     # one answer at a time, whatever carries it: a Twilio <Gather>, or the test
     # console typing for a caller (a *rehearsal*: archived, nothing sent, no job touched)
+    @api.model
+    def _script_start(self, profile, flow, state):
+        """Start a session on ``flow``: ``(call_state, first turn)``. What the
+        caller left open (his last commitment, a blocker) is asked first, and
+        a blocker someone resolved is told before anything else."""
+        engine_flow = flow._to_engine()
+        short = engine_flow.code == engine.OPS_ONLY  # "ops only" is two questions, nothing more
+        asked_back = {} if short else self._asked_back_context(profile)
+        call_state = engine.CallState(self._with_asked_back(engine_flow) if asked_back else engine_flow)
+        call_state.left_out |= prompt.lacking_steps(call_state.flow, dict(self._caller_context(profile), **asked_back))
+        turn = engine.start(call_state)
+        briefing_said = "" if short else self._company_briefing(profile)
+        told = " ".join(text for text in (briefing_said, asked_back.get("blocker_news")) if text)
+        if told:  # the owner's briefing, a blocker's news: said before the first question
+            turn = dataclasses.replace(turn, prompt=f"{told} {turn.prompt}")
+        state.update(stage="flow", engine=call_state.to_dict(), asked_back=asked_back)
+        return call_state, turn
+
+    @api.model
+    def _script_context(self, profile, state):
+        """What a scripted session's questions are filled with."""
+        return dict(self._caller_context(profile), **state.get("asked_back", {}))
+
+    @api.model
+    def _asked_back_context(self, profile):
+        """The caller's open commitment and blocker, as the asked-back steps
+        name them, and the news of his resolved blockers; empty when nothing is open."""
+        last = self._last_commitment(profile)
+        news, still_open = self._blocker_news(profile)
+        if not (last or news or still_open):
+            return {}
+        today = self._local_now(self._caller_facts(profile)).date()
+        return {"commitment_when": prompt.followup_when(last[1], today) if last else "",
+                "last_commitment_text": last[0] if last else "",
+                "open_blocker": still_open[0] if still_open else "", "blocker_news": " ".join(news)}
+
+    @api.model
+    def _with_asked_back(self, flow):
+        """``flow`` (an engine flow) with the asked-back steps first."""
+        asked = self._engine_flow(self._asked_back_flow_id()) if self._asked_back_flow_id() else None
+        if not asked:
+            return flow
+        mine = {step.key for step in flow.steps}
+        return dataclasses.replace(flow, steps=tuple(s for s in asked.steps if s.key not in mine) + flow.steps)
+
+    @api.model
+    @ormcache()
+    def _asked_back_flow_id(self):
+        return self.env["ops.flow"].search([("code", "=", ASKED_BACK)], limit=1).id
+
     @api.model
     def _script_answer(self, event, message, profile, state, said, rehearsal=False):
         """Take one answer of the session in ``state`` (changed in place):
@@ -189,6 +239,8 @@ class OpsLineTwilio(models.AbstractModel):
     def _script_flows(self, state):
         """The call's engine flows; a close-out whose job has a sheet asks its readings."""
         flows_by_code = self.env["ops.flow"]._engine_flows(state["engine"])
+        if state.get("asked_back"):  # every flow the call may run, so the kill switch keeps the answers
+            flows_by_code = {code: self._with_asked_back(flow) for code, flow in flows_by_code.items()}
         code = state["engine"]["flow"]
         if state.get("sheet_id") and flows_by_code[code].call_type == "job_closeout":
             readings = self.env["ops.sheet"].browse(state["sheet_id"]).exists()._readings()
@@ -230,6 +282,8 @@ class OpsLineTwilio(models.AbstractModel):
                     if key.startswith(sheet.KEY_PREFIX)}
         if call_state.answers.get("job_id"):
             values["job_id"] = call_state.answers["job_id"]
+        if values.get("commitment_followup"):
+            values.update(self._followup(profile, {"commitment_followup": values["commitment_followup"]}))
         flows = [call_state.flow] + ([flows_by_code[call_state.switched_from]] if call_state.switched_from else [])
         cleared = {step.target: False for flow in flows for step in flow.steps
                    if step.target not in values and step.target != "job_ref"

@@ -40,16 +40,16 @@ class TestNothingLost(VapiCase):
     @freeze_time(NOW)
     def test_a_second_blocker_while_the_first_alert_is_open_keeps_the_checkin(self):
         _s, first = self.post(tool_calls(("t1", "log_daily_checkin", BLOCKED), call_id="call-mon"))
-        _s, second = self.post(tool_calls(("t2", "log_daily_checkin", dict(BLOCKED, blocker_note="Still no AC")),
+        _s, second = self.post(tool_calls(("t2", "log_daily_checkin", dict(BLOCKED, blocker_note="Truck AC still out")),
                                           call_id="call-tue"))
         self.assertTrue(first["results"][0]["result"].startswith("Logged"))
         self.assertTrue(second["results"][0]["result"].startswith("Logged"), second)
         monday, tuesday = self.checkins("call-mon"), self.checkins("call-tue")
         self.assertTrue(monday and tuesday, "both calls' answers are in the database")
         alert = self.alerts("blocker")
-        self.assertEqual(len(alert), 1, "one open alert per rule and person")
+        self.assertEqual(len(alert), 1, "one open alert per rule, person and kind of blocker")
         self.assertEqual(alert.checkin_ids, monday | tuesday, "the second call is added as evidence")
-        note = alert.message_ids.filtered(lambda m: "Still no AC" in (m.body or ""))
+        note = alert.message_ids.filtered(lambda m: "Truck AC still out" in (m.body or ""))
         self.assertEqual(note.author_id, self.env.ref("base.partner_root"), "OdooBot posts, not the line user")
         events = self.journal("call-mon") | self.journal("call-tue")
         self.assertEqual(set(events.mapped("outcome")), {"processed"})

@@ -26,8 +26,9 @@ AM_ANSWERS = [  # spoken or keyed, as a technician answers
 ]
 
 
-@tagged("post_install", "-at_install")
-class TestTwilioScriptedLine(VapiCase):
+class TwilioCase(VapiCase):
+    """Posts to the Twilio webhooks as Twilio does; no tests of its own."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -57,6 +58,9 @@ class TestTwilioScriptedLine(VapiCase):
     def twilio_checkin(self, call_sid="CA0001"):
         return self.Checkin.search([("provider", "=", "twilio"), ("provider_call_id", "=", call_sid)])
 
+
+@tagged("post_install", "-at_install")
+class TestTwilioScriptedLine(TwilioCase):
     @freeze_time(EARLY)
     def test_the_am_flow_end_to_end_leaves_the_checkin_a_vapi_call_would(self):
         said = self.walk(AM_ANSWERS)
@@ -218,3 +222,36 @@ class TestTwilioScriptedLine(VapiCase):
         self.assertFalse(job.ops_upload_link_ids)
         self.assertEqual(self.twilio_checkin("CA0902").missed_steps, "photos uploaded")
         self.assertEqual(self.last_event().effects_state, "done", "no send left failing for the retry cron")
+
+
+@tagged("post_install", "-at_install")
+class TestTwilioAsksBack(TwilioCase):
+    """What the caller left open is asked first on the scripted line, in the flow data's words."""
+
+    @freeze_time(EARLY)
+    def test_yesterdays_commitment_and_an_open_blocker_are_asked_first(self):
+        made = self._checkin(self.emp_tech, commitment="Call back Mrs. Lee", start="2026-11-23 13:05:00")
+        _s, body = self.post(tool_calls(("t-blk", "log_daily_checkin", dict(
+            AM_CHECKIN, blocker_note="No run capacitor on the truck", blocker_kind="parts")), call_id="call-blk"))
+        self.assertNotIn("error", body["results"][0])
+        blocked = self.Checkin.search([("provider_call_id", "=", "call-blk")])
+        alert = self.env["ops.escalation"].search([("employee_id", "=", self.emp_tech.id), ("kind", "=", "blocker")])
+        with freeze_time("2026-11-25 12:30:00"):
+            said = self.walk([{"SpeechResult": "partly", "Confidence": "0.9"},
+                              {"SpeechResult": "no", "Confidence": "0.9"}] + AM_ANSWERS)
+            self.assertIn("Yesterday you committed to: Photos on every job. Done, partly, or not?", said[0])
+            self.assertIn("Last time you were blocked: No run capacitor on the truck. Is it cleared now?", said[1])
+            self.assertIn("Ready to roll", said[2])
+        checkin = self.twilio_checkin()
+        self.assertEqual((checkin.commitment_followup, checkin.followed_checkin_id), ("partly", blocked),
+                         "the last commitment is the one made on the blocked call")
+        self.assertFalse(checkin.blocker_cleared, "he said no: still blocked")
+        self.assertEqual(alert.state, "new")
+        self.assertFalse(made.followup_ids, "an older commitment is not asked twice")
+
+    @freeze_time(EARLY)
+    def test_nothing_open_nothing_asked(self):
+        said = self.walk(AM_ANSWERS)
+        self.assertIn("Morning Tech, quick check-in", said[0])
+        self.assertNotIn("committed to", said[0])
+        self.assertFalse(self.twilio_checkin().commitment_followup)

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..coach import providers
@@ -374,7 +374,7 @@ class TestLineQueriesStayFlat(VapiCase):
     caches are warm, however many people the company has. (Under the test
     framework each transaction also costs a savepoint and its release.)"""
 
-    AR_QUERIES, CONTEXT_QUERIES, LOG_QUERIES = 6, 7, 30
+    AR_QUERIES, CONTEXT_QUERIES, LOG_QUERIES = 7, 8, 31
 
     def receive(self, payload):
         self.env.flush_all()  # the line reads in its own transactions, as a request would
@@ -482,3 +482,175 @@ class TestCommitmentsFollowedUp(VapiCase):
         alert = self.env["ops.escalation"].search([("rule_id", "=", rule.id)])
         self.assertEqual(alert.employee_id, self.emp_tech)
         self.assertIn("has not kept the last 3 commitments", alert.reason)
+
+
+@tagged("post_install", "-at_install")
+class TestBlockersRouted(VapiCase):
+    """A blocker goes to whoever can clear it, and its end comes back to the caller."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        warehouse = cls.env.ref("ops_coach.role_warehouse")
+        # the demo company's warehouse lead, when demo data is loaded, is not this test's
+        cls.env["ops.tech_profile"].search([("role_ids", "in", warehouse.ids)]).role_ids = [Command.unlink(warehouse.id)]
+        cls.user_warehouse = new_test_user(cls.env, "t_wes", groups="ops_coach.group_ops_manager", name="Wes Grant")
+        cls.emp_warehouse = cls.env["hr.employee"].create({"name": "Wes Grant", "user_id": cls.user_warehouse.id})
+        cls.env["ops.tech_profile"].create({"employee_id": cls.emp_warehouse.id, "role_ids": [
+            Command.set(cls.env.ref("ops_coach.role_warehouse").ids)]})
+
+    def log_blocker(self, note, call_id="call-1", **extra):
+        arguments = dict(AM_CHECKIN, blocker_note=note, **extra)
+        _s, body = self.post(tool_calls((f"log-{call_id}", "log_daily_checkin", arguments), call_id=call_id))
+        self.assertNotIn("error", body["results"][0])
+        return self.env["ops.escalation"].search([("employee_id", "=", self.emp_tech.id), ("kind", "=", "blocker")])
+
+    def context(self, call_id):
+        _s, body = self.post(tool_calls((f"ctx-{call_id}", "get_tech_checkin_context", {}), call_id=call_id))
+        return json.loads(body["results"][0]["result"])
+
+    def test_a_missing_part_goes_to_the_warehouse_lead_and_his_resolution_comes_back(self):
+        alert = self.log_blocker("No run capacitor on the truck", blocker_kind="parts")
+        self.assertEqual((alert.blocker_kind, alert.assigned_user_id), ("parts", self.user_warehouse))
+        self.assertEqual(alert.activity_ids.user_id, self.user_warehouse, "the to-do is his, not dispatch's")
+        # he sees it although the technician is not on his team, and clears it as himself
+        mine = self.env["ops.escalation"].with_user(self.user_warehouse).search([("assigned_user_id", "=", self.user_warehouse.id)])
+        self.assertEqual(mine, alert)
+        mine.resolution_note = "two left at the front desk"
+        mine.action_resolve()
+        self.assertEqual(alert.resolved_by_id, self.user_warehouse)
+
+        with freeze_time("2026-11-25 13:00:00"):
+            said = self.context("call-2")
+            self.assertEqual(said["blocker_news"], [
+                "No run capacitor on the truck: Wes resolved it: two left at the front desk."])
+            self.assertEqual(said["open_blockers"], [])
+            _s, start = self.post(envelope("assistant-request", call_id="call-3"))
+            self.assertIn("Wes resolved it: two left at the front desk", start["assistant"]["model"]["messages"][0]["content"])
+            self.log_blocker("", call_id="call-2", blocker_present=False)
+            self.assertEqual(alert.told_checkin_id, self.checkins("call-2"), "told once, on the call that said it")
+            self.assertEqual(self.context("call-4")["blocker_news"], [])
+
+    def test_the_kind_is_read_from_the_note_when_the_agent_does_not_say_it(self):
+        alert = self.log_blocker("Supply house is out of contactors")
+        self.assertEqual((alert.blocker_kind, alert.assigned_user_id), ("parts", self.user_warehouse))
+        other = self.log_blocker("Homeowner not home, no access", call_id="call-2")[:1]
+        self.assertEqual(other.blocker_kind, "customer")
+        self.assertEqual(other.assigned_user_id, self.user_lead, "a customer blocker goes to his manager")
+        self.assertEqual(len(self.env["ops.escalation"].search([("employee_id", "=", self.emp_tech.id)])), 2,
+                         "two kinds, two people to clear them: two alerts")
+
+    def test_no_longer_blocked_resolves_it_in_the_callers_name(self):
+        alert = self.log_blocker("No run capacitor on the truck", blocker_kind="parts")
+        with freeze_time("2026-11-25 13:00:00"):
+            said = self.context("call-2")
+            self.assertEqual(said["open_blockers"], [{
+                "note": "No run capacitor on the truck",
+                "ask": "Last time you were blocked: No run capacitor on the truck. Still blocked?"}])
+            self.log_blocker("", call_id="call-2", blocker_present=False, still_blocked=False)
+        self.assertEqual((alert.state, alert.resolved_by_id), ("resolved", self.user_tech))
+        self.assertIn("no longer blocked", alert.resolution_note)
+        self.assertFalse(alert.activity_ids, "the warehouse lead's to-do is closed")
+
+    def test_the_clearer_is_briefed_and_the_owner_sees_how_fast_blockers_clear(self):
+        alert = self.log_blocker("No run capacitor on the truck", blocker_kind="parts")
+        preview = self.env["ops.briefing"].with_user(self.user_warehouse).action_preview()
+        body = self.env["ops.briefing.preview"].browse(preview["res_id"]).body
+        self.assertIn("Blockers for you to clear", body)
+        self.assertIn("Tech T: No run capacitor on the truck", body)
+        with freeze_time("2026-11-24 17:00:00"):  # four hours later, the same day in Chicago
+            alert.with_user(self.user_warehouse).write({"resolution_note": "on the shelf"})
+            alert.with_user(self.user_warehouse).action_resolve()
+        self.assertEqual(self.env["ops.escalation"]._blocker_clearing(self.company, "2026-11-01", "2026-11-30"),
+                         (4.0, 100.0))
+
+
+@tagged("post_install", "-at_install")
+class TestManagersActByPhone(VapiCase):
+    """A manager hears who needs him, and acknowledges or resolves by voice, as himself."""
+
+    MANAGER = "+15125550177"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manager = cls.profiles.filtered(lambda p: p.employee_id == cls.emp_manager)
+        manager.phone_ids = [Command.create({"number": cls.MANAGER})]
+        cls.alert = cls._escalation(cls.emp_tech, reason="Tech T: energy at or below 2 for 2 workdays")
+        cls.other = cls._escalation(cls.emp_other_tech, reason="not his team")
+
+    def test_his_prompt_names_who_needs_him_and_he_acknowledges_as_himself(self):
+        _s, start = self.post(envelope("assistant-request", number=self.MANAGER))
+        system = start["assistant"]["model"]["messages"][0]["content"]
+        self.assertIn("Who needs you today", system)
+        self.assertIn(f"[{self.alert.id}] Tech T: {self.alert.rule_id.name} (not acknowledged", system)
+        self.assertNotIn(f"[{self.other.id}]", system, "another manager's alert is not his")
+        names = [tool["function"]["name"] for tool in start["assistant"]["model"]["tools"]]
+        self.assertIn("acknowledge_alert", names)
+
+        _s, body = self.post(tool_calls(("ack", "acknowledge_alert", {"employee_name": "tech t"}), number=self.MANAGER))
+        self.assertEqual(body["results"][0]["result"], f"Acknowledged: {self.alert.name}.")
+        self.assertEqual((self.alert.state, self.alert.acknowledged_by_id), ("acknowledged", self.user_manager))
+        _s, body = self.post(tool_calls(("res", "resolve_alert", {"alert_ref": str(self.alert.id),
+                                                                   "note": "Gave him Friday off"}),
+                                        call_id="call-2", number=self.MANAGER))
+        self.assertIn("Resolved", body["results"][0]["result"])
+        self.assertEqual((self.alert.state, self.alert.resolved_by_id, self.alert.resolution_note),
+                         ("resolved", self.user_manager, "Gave him Friday off"))
+
+    def test_outside_his_team_or_from_a_technician_it_is_refused(self):
+        _s, body = self.post(tool_calls(("ack", "acknowledge_alert", {"alert_ref": str(self.other.id)}),
+                                        number=self.MANAGER))
+        self.assertIn("no open alert of yours matches", body["results"][0]["error"])
+        _s, body = self.post(tool_calls(("ack-2", "acknowledge_alert", {"alert_ref": str(self.alert.id)}),
+                                        call_id="call-2"))
+        self.assertIn("only a manager can act on alerts", body["results"][0]["error"])
+        self.assertEqual((self.alert.state, self.other.state), ("new", "new"))
+        _s, start = self.post(envelope("assistant-request", call_id="call-3"))
+        self.assertNotIn("acknowledge_alert", [t["function"]["name"] for t in start["assistant"]["model"]["tools"]])
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLineFollowsThrough(VapiCase):
+    """The demo company's people, on the line: the warehouse lead clears a part, the
+    service manager acts on Luis's burnout alert, the owner hears the company."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+
+    def test_a_missing_part_goes_to_the_demo_warehouse_lead(self):
+        tom = self.env.ref("ops_coach.demo_employee_tom")
+        _s, body = self.post(tool_calls(("d-log", "log_daily_checkin", dict(
+            AM_CHECKIN, blocker_note="No run capacitor on the truck", blocker_kind="parts")),
+            call_id="demo-tom", number="+15125550111"))
+        self.assertNotIn("error", body["results"][0])
+        alert = self.env["ops.escalation"].search([("employee_id", "=", tom.id), ("kind", "=", "blocker"),
+                                                   ("state", "=", "new")])
+        self.assertEqual(alert.assigned_user_id, self.env.ref("ops_coach.demo_user_wes"))
+
+    def test_the_service_manager_hears_who_needs_him_and_acknowledges_luis_as_himself(self):
+        sam = self.env.ref("ops_coach.demo_user_manager")
+        luis = self.env.ref("ops_coach.demo_employee_luis")
+        burnout = self.env["ops.escalation"].search([("employee_id", "=", luis.id), ("kind", "=", "low_energy_streak"),
+                                                    ("state", "=", "new")])
+        self.assertTrue(burnout, "the demo's story: Luis is on a burnout streak")
+        _s, start = self.post(envelope("assistant-request", call_id="demo-sam", number="+15125550102"))
+        system = start["assistant"]["model"]["messages"][0]["content"]
+        self.assertIn("Who needs you today", system)
+        self.assertIn(f"[{burnout.id}] Luis Ortega", system)
+        _s, body = self.post(tool_calls(("d-who", "acknowledge_alert", {"employee_name": "Luis"}),
+                                        call_id="demo-sam", number="+15125550102"))
+        self.assertIn("more than one open alert matches", body["results"][0]["error"], "Luis has three: which one?")
+        _s, body = self.post(tool_calls(("d-ack", "acknowledge_alert", {"alert_ref": str(burnout.id)}),
+                                        call_id="demo-sam", number="+15125550102"))
+        self.assertNotIn("error", body["results"][0], body)
+        self.assertEqual((burnout.state, burnout.acknowledged_by_id), ("acknowledged", sam))
+
+    def test_the_owner_opens_with_the_company_briefing(self):
+        _s, start = self.post(envelope("assistant-request", call_id="demo-owner", number="+15125550101"))
+        system = start["assistant"]["model"]["messages"][0]["content"]
+        self.assertIn("Open the call with this company briefing", system)
+        self.assertRegex(system, r"Company briefing\. \d+ of \d+ morning calls in\.")
+        self.assertRegex(system, r"\d+ alerts? open")

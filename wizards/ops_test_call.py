@@ -50,13 +50,8 @@ class OpsTestCall(models.TransientModel):
     # --------------------------------------------------------------- actions
     def action_start(self):
         self.ensure_one()
-        call_state = engine.CallState(self.flow_id._to_engine())
-        if self.profile_id:
-            call_state.left_out |= prompt.lacking_steps(
-                call_state.flow, self.env["ops.line"]._caller_context(self.profile_id))
-        turn = engine.start(call_state)
-        state = {"stage": "flow", "engine": call_state.to_dict(), "started": fields.Datetime.to_string(
-            fields.Datetime.now())}
+        state = {"started": fields.Datetime.to_string(fields.Datetime.now())}
+        call_state, turn = self.env["ops.line"]._script_start(self.profile_id, self.flow_id, state)
         self._journal(turn, None)
         self._say(turn, call_state, state, caller_said=None)
         return self._reopen()
@@ -82,7 +77,7 @@ class OpsTestCall(models.TransientModel):
 
     # ----------------------------------------------------------------- turns
     def _say(self, turn, call_state, state, caller_said):
-        context = self.env["ops.line"]._caller_context(self.profile_id)
+        context = self.env["ops.line"]._script_context(self.profile_id, state)
         turns = json.loads(self.turns or "[]")
         if caller_said is not None:
             turns.append({"who": "caller", "text": caller_said or "(silence)"})

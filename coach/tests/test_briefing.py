@@ -53,3 +53,25 @@ def test_receivables_by_age_past_due():
                      ("Receivables over 60 days", "$700"), ("Receivables over 90 days", "$400")]
     assert briefing.receivable_lines([(day + datetime.timedelta(days=1), 50.0)], day) == []
 
+
+
+def test_the_spoken_briefing_counts_what_the_owner_needs_and_stays_short():
+    now = datetime.datetime(2026, 11, 24, 14, 0)
+    raised = [now - datetime.timedelta(hours=3), now - datetime.timedelta(days=2),
+              now - datetime.timedelta(days=2, hours=5), now - datetime.timedelta(days=9)]
+    ages = briefing.alert_ages(raised, now)
+    assert ages == [("from today", 1), ("from the last 3 days", 2), ("older", 1)]
+    said = briefing.spoken({"calls_made": 7, "calls_expected": 10,
+                            "not_ready": ["Luis Ortega", "Maya Patel", "Dan Kim", "Rosa Diaz", "Jake Moss"],
+                            "alert_ages": ages, "blockers_waiting": 2, "runway_months": 4.5})
+    assert said == ("Company briefing. 7 of 10 morning calls in. Not ready: Luis Ortega, Maya Patel, Dan Kim "
+                    "and 2 more. 4 alerts open: 1 from today, 2 from the last 3 days, 1 older. 2 blockers waiting to be "
+                    "cleared. Cash runway: 4.5 months.")
+    # about 150 spoken words a minute: under 30 seconds is under 75 words
+    assert len(said.split()) < 75
+
+
+def test_a_quiet_morning_is_said_in_one_breath_and_an_unknown_runway_is_not_guessed():
+    said = briefing.spoken({"calls_made": 0, "calls_expected": 0, "not_ready": [], "alert_ages": [],
+                            "blockers_waiting": 0, "runway_months": None})
+    assert said == "Company briefing. 0 of 0 morning calls in. No alert open."

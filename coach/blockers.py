@@ -1,0 +1,67 @@
+"""Blockers: which kind a note is, what the line tells the caller of his
+blockers, and how fast they are cleared.
+
+The word lists come from data (the routing table); this module only reads them.
+"""
+
+import re
+import statistics
+
+from .vocabulary import BLOCKER_KINDS, OTHER_BLOCKER
+
+KIND_CODES = tuple(code for code, _label in BLOCKER_KINDS)
+
+
+def _words(text):
+    return " " + " ".join(re.findall(r"[\w']+", str(text or "").lower())) + " "
+
+
+def kind_of(note, word_lists):
+    """The first kind one of whose words or phrases is in ``note``, else ``other``.
+
+    ``word_lists``: ``[(kind, "word, a phrase, …")]`` in the routing table's order.
+    Whole words only: "part" names parts, "apartment" does not.
+    """
+    said = _words(note)
+    for kind, words in word_lists:
+        for word in str(words or "").split(","):
+            if word.strip() and _words(word) in said:
+                return kind
+    return OTHER_BLOCKER
+
+
+def valid_kind(said):
+    """An agent's ``blocker_kind``: a known code, else None (then the note decides)."""
+    code = str(said or "").strip().lower()
+    return code if code in KIND_CODES else None
+
+
+def news(blocker_note, resolver, resolution_note):
+    """What the line tells the caller of a blocker someone cleared."""
+    what = _clause(blocker_note)
+    who = resolver or "The office"
+    how = _clause(resolution_note)
+    return f"{what[:1].upper()}{what[1:]}: {who} resolved it" + (f": {how}." if how else ".")
+
+
+def still_blocked_question(blocker_note):
+    """The question that asks an open blocker back."""
+    return f"Last time you were blocked: {_clause(blocker_note)}. Still blocked?"
+
+
+def _clause(text):
+    return " ".join(str(text or "").split()).rstrip(".")
+
+
+def clearing_figures(pairs):
+    """``(median hours, % cleared the same day)`` of resolved blockers.
+
+    ``pairs``: ``(raised, resolved)`` local datetimes (the company's clock).
+    ``(None, None)`` when none was resolved.
+    """
+    pairs = [(raised, resolved) for raised, resolved in pairs if raised and resolved]
+    if not pairs:
+        return None, None
+    hours = [max(0.0, (resolved - raised).total_seconds() / 3600) for raised, resolved in pairs]
+    same_day = sum(1 for raised, resolved in pairs if raised.date() == resolved.date())
+    return round(statistics.median(hours), 1), round(100.0 * same_day / len(pairs), 1)
