@@ -15,6 +15,7 @@
         "security/ops_coach_rules.xml",
         "data/ops_kpi_data.xml",
         "data/ops_kpi_measure_data.xml",
+        "data/ops_kpi_training_data.xml",
         "data/ops_role_data.xml",
         "data/ops_strength_data.xml",
         "data/ops_escalation_rule_data.xml",

@@ -107,6 +107,9 @@ def _caller_section(context, flows):
     for note in context.get("open_blockers") or ():
         lines.append(f"Ask: \"{still_blocked_question(note)}\" and send still_blocked (false when he is no "
                      "longer blocked) with the log.")
+    if context.get("suggested_training"):
+        lines.append(f"His manager approved a training for him: offer it as today's commitment: "
+                     f"\"{context['suggested_training']}\"")
     if context.get("agenda"):
         lines.append(agenda_text(context["agenda"]))
     if len(flows) > 1:

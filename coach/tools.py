@@ -101,7 +101,8 @@ TOOLS = {
     "get_tech_checkin_context": (
         "Returns the caller's name, roles, primary KPI, top strengths with today's coaching line, "
         "90-day goal and WHY, last_commitment (the last commitment not yet followed up, to ask about "
-        "first), blocker_news (say each: how a blocker was resolved) and open_blockers (ask: still blocked?). "
+        "first), blocker_news (say each: how a blocker was resolved), open_blockers (ask: still blocked?) and "
+        "suggested_commitment (a training his manager approved: offer it as today's commitment). "
         "Call it once at the start of a check-in.", {}, []),
     "log_daily_checkin": (
         "Logs the AM check-in, an ops-only check-in or a role check-in. Call it once, at the end.",
@@ -139,6 +140,11 @@ TOOLS = {
         {"alert_ref": _string("The alert's number, e.g. 12."),
          "employee_name": _string("Whose alert, when no number was said."),
          "note": _string("What was done, in the manager's words.")}, ["note"]),
+    "approve_training": (
+        "Manager: approves the training suggested on a KPI-decline alert (\"training to approve\" in your list); "
+        "the person hears it as a suggested commitment on his next call. Name it as for acknowledge_alert.",
+        {"alert_ref": _string("The alert's number, e.g. 12."),
+         "employee_name": _string("Whose alert, when no number was said.")}, []),
     "verify_pin": (
         "Checks the caller's employee PIN when the number is not recognised.",
         {"pin": _string("The PIN the caller said, digits only."),

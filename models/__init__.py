@@ -6,6 +6,7 @@ from . import ops_kpi_methods
 from . import ops_sheet
 from . import project_task
 from . import ops_kpi_value
+from . import ops_kpi_training
 from . import ops_role
 from . import ops_strength
 from . import ops_tech_profile

@@ -250,22 +250,29 @@ class OpsCheckin(models.Model):
         to-dos) and, for a job close-out, the job's note and state. Runs once
         per check-in; the line runs it after the answers are committed."""
         self.env["ops.escalation_rule"]._apply_checkin_rules(self)
-        self._close_the_blocker_loop()
+        self._close_the_loops()
         for closeout in self.filtered(lambda checkin: checkin.call_type == "job_closeout" and checkin.job_id):
             closeout._update_job()
         self.effects_done = True
 
-    def _close_the_blocker_loop(self):
+    def _close_the_loops(self):
         """On a call that could ask them back: the blockers he said are cleared are
-        resolved, and the resolved ones he was told of are marked told."""
+        resolved, the resolved ones he was told of are marked told, and so is the
+        approved training he heard suggested (the oldest). One query per call."""
         Alert = self.env["ops.escalation"]
         for checkin in self.filtered(lambda c: c.call_type in MORNING_CALL_TYPES + ("eod_closeout",)):
-            alerts = Alert.search([("employee_id", "=", checkin.employee_id.id), ("kind", "=", "blocker"),
-                                   ("state", "in", ("new", "acknowledged", "resolved")),
-                                   ("told_checkin_id", "=", False), ("checkin_ids", "not in", checkin.ids)])
+            waiting = Alert.search([
+                ("employee_id", "=", checkin.employee_id.id), ("checkin_ids", "not in", checkin.ids),
+                "|", "&", "&", ("kind", "=", "blocker"), ("state", "in", ("new", "acknowledged", "resolved")),
+                ("told_checkin_id", "=", False),
+                "&", ("training_state", "=", "approved"), ("training_told_checkin_id", "=", False),
+            ], order="training_approved_date, id")
+            blocked = waiting.filtered(lambda a: a.kind == "blocker" and not a.told_checkin_id)
             if checkin.blocker_cleared:
-                alerts.filtered(lambda a: a.state != "resolved")._cleared_by_caller(checkin)
-            alerts._told_on(checkin)
+                blocked.filtered(lambda a: a.state != "resolved")._cleared_by_caller(checkin)
+            blocked._told_on(checkin)
+            waiting.filtered(lambda a: a.training_state == "approved" and not a.training_told_checkin_id
+                             and a.training_approved_date <= checkin.start)[:1].training_told_checkin_id = checkin
 
     def _update_job(self):
         """The close-out finishes the job: a note of the checklist and readings, the

@@ -63,6 +63,14 @@ class OpsEscalation(models.Model):
     assigned_user_id = fields.Many2one(
         "res.users", "Assigned to", index="btree_not_null", tracking=True,
         help="Who clears it: a blocker's route names them; they get the to-do and see it in Today.")
+    # a KPI decline carries a training the manager may approve; the person hears it as a suggested commitment
+    training_suggestion = fields.Char(help="The first training suggestion of the declining KPI.")
+    training_state = fields.Selection([("suggested", "Suggested"), ("approved", "Approved")], tracking=True)
+    training_approved_by_id = fields.Many2one("res.users", "Training approved by", readonly=True)
+    training_approved_date = fields.Datetime(readonly=True)
+    training_told_checkin_id = fields.Many2one(
+        "ops.checkin", "Training suggested on", readonly=True, ondelete="set null",
+        help="The person's check-in on which the line suggested the approved training.")
     told_checkin_id = fields.Many2one(
         "ops.checkin", "Told on", readonly=True, ondelete="set null",
         help="The caller's check-in on which the line told him how his blocker was resolved.")
@@ -127,8 +135,10 @@ class OpsEscalation(models.Model):
         employee = candidate["employee"]
         kind = self._blocker_kind_of(candidate)
         assignee = self.env["ops.blocker.route"]._assignee(employee, kind) if kind else self.env["res.users"]
+        training = candidate.get("kpi_values", self.env["ops.kpi.value"])[:1].kpi_id.training_ids[:1]
         return {
             "blocker_kind": kind, "assigned_user_id": assignee.id,
+            "training_suggestion": training.name or False, "training_state": training and "suggested",
             "employee_id": employee.id, "company_id": employee.company_id.id, "rule_id": rule.id,
             "reason": candidate["reason"], "priority": rule.priority,
             "checkin_ids": [fields.Command.set(candidate.get("checkins", self.env["ops.checkin"]).ids)],
@@ -217,20 +227,35 @@ class OpsEscalation(models.Model):
         })
         self.activity_ids.action_done()
 
+    def action_approve_training(self):
+        """The manager approves the suggested training: the person hears it on his next call."""
+        for alert in self:
+            if alert.training_state != "suggested":
+                raise UserError(self.env._("%(alert)s has no training waiting for approval.", alert=alert.name))
+        self.write({"training_state": "approved", "training_approved_by_id": self.env.user.id,
+                    "training_approved_date": line_now(self.env)})
+
     # --------------------------------------------------- blockers, back to the caller
     @api.model
-    def _blocker_news_of(self, employee_id):
-        """What the line tells a caller of his blockers: ``(news, still_open)``,
-        sentences about the ones someone resolved since he last heard, and the
-        notes of the ones still open."""
+    def _said_back_of(self, employee_id):
+        """What the line tells a caller of his alerts, in one query: ``(news,
+        still_open, training)``: sentences about the blockers someone resolved
+        since he last heard, the notes of the ones still open, and the oldest
+        approved training he has not heard yet ("" when none)."""
         alerts = self.sudo().search([
-            ("employee_id", "=", employee_id), ("kind", "=", "blocker"),
-            "|", ("state", "in", ("new", "acknowledged")),
-            "&", ("state", "=", "resolved"), ("told_checkin_id", "=", False)], order="raised_date, id")
+            ("employee_id", "=", employee_id),
+            "|", "&", ("kind", "=", "blocker"), "|", ("state", "in", ("new", "acknowledged")),
+            "&", ("state", "=", "resolved"), ("told_checkin_id", "=", False),
+            "&", ("training_state", "=", "approved"), ("training_told_checkin_id", "=", False),
+        ], order="raised_date, id")
+        blocked = alerts.filtered(lambda alert: alert.kind == "blocker")
         news = tuple(blockers.news(alert._blocker_note(), (alert.resolved_by_id.name or "").split(" ")[0],
-                                   alert.resolution_note) for alert in alerts if alert.state == "resolved")
-        still_open = tuple(alert._blocker_note() for alert in alerts if alert.state != "resolved")
-        return news, still_open
+                                   alert.resolution_note)
+                     for alert in blocked if alert.state == "resolved" and not alert.told_checkin_id)
+        still_open = tuple(alert._blocker_note() for alert in blocked if alert.state in ("new", "acknowledged"))
+        trainings = alerts.filtered(lambda alert: alert.training_state == "approved"
+                                    and not alert.training_told_checkin_id).sorted("training_approved_date")
+        return news, still_open, trainings[:1].training_suggestion or ""
 
     @api.model
     def _blocker_clearing(self, company, start, end):

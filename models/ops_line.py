@@ -19,7 +19,7 @@ CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_clo
 CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout", "get_job_sheet",
                 "send_photo_link", "create_quote", "log_eod_closeout", "report_safety_issue")
 # a manager acts on his alerts by voice, as his own user
-MANAGER_TOOLS = ("acknowledge_alert", "resolve_alert")
+MANAGER_TOOLS = ("acknowledge_alert", "resolve_alert", "approve_training")
 OPEN_ALERT = ("new", "acknowledged")
 MAX_ALERTS_SAID = 10
 MAX_JOB_ID = payload.LARGEST_INT
@@ -177,9 +177,9 @@ class OpsLine(models.AbstractModel):
         return (checkin.commitment, checkin.checkin_date) if checkin else None
 
     @api.model
-    def _blocker_news(self, profile):
-        """``(news, still open)`` of the caller's blockers (see ops.escalation)."""
-        return self.env["ops.escalation"]._blocker_news_of(self._caller_facts(profile).employee_id)
+    def _said_back(self, profile):
+        """``(blocker news, blockers still open, approved training)`` of the caller (see ops.escalation)."""
+        return self.env["ops.escalation"]._said_back_of(self._caller_facts(profile).employee_id)
 
     @api.model
     def _agenda(self, profile):
@@ -200,6 +200,7 @@ class OpsLine(models.AbstractModel):
         sections = Profile._briefing_facts(team, now)
         sections["alerts"] = [f"[{alert.id}] " + briefing.alert_line(
             alert.employee_id.name, alert.rule_id.name, alert.state, alert.raised_date, now)
+            + (f"; training to approve: {alert.training_suggestion}" if alert.training_state == "suggested" else "")
             for alert in self._alerts_of(facts)]
         return tuple((title, tuple(lines)) for title, lines in briefing.compose(sections))
 
@@ -259,16 +260,22 @@ class OpsLine(models.AbstractModel):
         until one of them changes."""
         today = self._local_now(self._caller_facts(profile)).date()
         return self._script_of(profile.id, tuple(flows.ids), today, self._last_commitment(profile),
-                               self._blocker_news(profile), self._agenda(profile), self._company_briefing(profile))
+                               self._said_first(profile))
 
     @api.model
-    @ormcache("profile_id", "flow_ids", "day", "last_commitment", "blocker_news", "agenda", "company_briefing",
-              "self.env.lang")
-    def _script_of(self, profile_id, flow_ids, day, last_commitment, blocker_news, agenda, company_briefing):
-        news, still_open = blocker_news
+    def _said_first(self, profile):
+        """What changes from call to call and opens it: news of his blockers
+        (and the open ones), an approved training to suggest, a manager's agenda,
+        the owner's company briefing."""
+        return self._said_back(profile), self._agenda(profile), self._company_briefing(profile)
+
+    @api.model
+    @ormcache("profile_id", "flow_ids", "day", "last_commitment", "said_first", "self.env.lang")
+    def _script_of(self, profile_id, flow_ids, day, last_commitment, said_first):
+        (news, still_open, training), agenda, company_briefing = said_first
         context = dict(self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day),
                        last_commitment=last_commitment, today=day, blocker_news=news, open_blockers=still_open,
-                       agenda=agenda, company_briefing=company_briefing)
+                       suggested_training=training, agenda=agenda, company_briefing=company_briefing)
         ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
         engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
         system_text = prompt.system_prompt(
@@ -381,13 +388,14 @@ class OpsLine(models.AbstractModel):
             "90_day_goal": context["goal_90d"], "personal_why": context["personal_why"],
             "flows": [{"code": f.code, "name": f.name, "call_type": f.call_type} for f in flows],
             "last_commitment": self._last_commitment_said(profile),
-            **self._blockers_said(profile),
+            **self._said_back_items(profile),
         }
 
-    def _blockers_said(self, profile):
-        news, still_open = self._blocker_news(profile)
+    def _said_back_items(self, profile):
+        news, still_open, training = self._said_back(profile)
         return {"blocker_news": list(news),
-                "open_blockers": [{"note": note, "ask": blockers.still_blocked_question(note)} for note in still_open]}
+                "open_blockers": [{"note": note, "ask": blockers.still_blocked_question(note)} for note in still_open],
+                "suggested_commitment": training or None}
 
     def _last_commitment_said(self, profile):
         last = self._last_commitment(profile)
@@ -583,13 +591,20 @@ class OpsLine(models.AbstractModel):
         alert.action_resolve()
         return f"Resolved: {alert.name}. Noted: {note}"
 
-    def _named_alert(self, profile, arguments):
+    def _tool_approve_training(self, profile, event, message, arguments):
+        alert = self._named_alert(profile, arguments, waiting_training=True)
+        alert.action_approve_training()
+        return f"Approved for {alert.employee_id.name}: {alert.training_suggestion}. He hears it on his next call."
+
+    def _named_alert(self, profile, arguments, waiting_training=False):
         """The one open alert the manager named, by number or by whose it is,
         read as his own user: a technician, or an alert outside his team, is refused."""
         facts = self._caller_facts(profile)
         if not facts.manages:
             raise InvalidValue("only a manager can act on alerts by phone: this caller is not one")
         alerts = self._alerts_of(facts)
+        if waiting_training:
+            alerts = alerts.filtered(lambda alert: alert.training_state == "suggested")
         ref = "".join(ch for ch in payload.text(arguments.get("alert_ref")) if ch.isdigit())[:12]
         name = " ".join(payload.text(arguments.get("employee_name")).lower().split())
         if ref:

@@ -173,7 +173,7 @@ class OpsLineTwilio(models.AbstractModel):
         """The caller's open commitment and blocker, as the asked-back steps
         name them, and the news of his resolved blockers; empty when nothing is open."""
         last = self._last_commitment(profile)
-        news, still_open = self._blocker_news(profile)
+        news, still_open, _training = self._said_back(profile)
         if not (last or news or still_open):
             return {}
         today = self._local_now(self._caller_facts(profile)).date()

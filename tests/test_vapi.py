@@ -1,3 +1,4 @@
+import datetime
 import json
 from unittest.mock import patch
 
@@ -654,3 +655,55 @@ class TestDemoLineFollowsThrough(VapiCase):
         self.assertIn("Open the call with this company briefing", system)
         self.assertRegex(system, r"Company briefing\. \d+ of \d+ morning calls in\.")
         self.assertRegex(system, r"\d+ alerts? open")
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingFromAKpiDecline(VapiCase):
+    """A KPI decline carries the KPI's first training; approved, it is the person's next suggested commitment."""
+
+    MANAGER = "+15125550177"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profiles.filtered(lambda p: p.employee_id == cls.emp_manager).phone_ids = [
+            Command.create({"number": cls.MANAGER})]
+        cls.kpi_ftf.training_ids = [Command.clear(), Command.create({"sequence": 1, "name": "Ride along twice"}),
+                                    Command.create({"sequence": 2, "name": "Read the capacitor guide"})]
+        values = cls.env["ops.kpi.value"].create([
+            {"employee_id": cls.emp_tech.id, "kpi_id": cls.kpi_ftf.id, "value": value,
+             "period_start": f"2026-11-{day:02d}"} for day, value in ((2, 90), (9, 85), (16, 80))])
+        cls.alert = cls.env["ops.escalation"]._raise_alerts([{
+            "rule": cls.env.ref("ops_coach.rule_kpi_decline"), "employee": cls.emp_tech,
+            "reason": "First-time fix worse two weeks in a row", "kpi_values": values}])
+
+    def test_approved_by_voice_it_is_suggested_once_on_his_next_call(self):
+        self.assertEqual((self.alert.training_suggestion, self.alert.training_state), ("Ride along twice", "suggested"))
+        _s, start = self.post(envelope("assistant-request", call_id="mgr", number=self.MANAGER))
+        self.assertIn("training to approve: Ride along twice", start["assistant"]["model"]["messages"][0]["content"])
+        _s, body = self.post(tool_calls(("appr", "approve_training", {"employee_name": "Tech T"}),
+                                        call_id="mgr", number=self.MANAGER))
+        self.assertIn("Approved for Tech T: Ride along twice", body["results"][0]["result"])
+        self.assertEqual((self.alert.training_state, self.alert.training_approved_by_id),
+                         ("approved", self.user_manager))
+
+        _s, body = self.post(tool_calls(("ctx", "get_tech_checkin_context", {}), call_id="tech-1"))
+        self.assertEqual(json.loads(body["results"][0]["result"])["suggested_commitment"], "Ride along twice")
+        _s, start = self.post(envelope("assistant-request", call_id="tech-0"))
+        self.assertIn('offer it as today\'s commitment: "Ride along twice"',
+                      start["assistant"]["model"]["messages"][0]["content"])
+        self.post(tool_calls(("log", "log_daily_checkin", dict(AM_CHECKIN, blocker_present=False)), call_id="tech-1"))
+        self.assertEqual(self.alert.training_told_checkin_id, self.checkins("tech-1"))
+        _s, body = self.post(tool_calls(("ctx-2", "get_tech_checkin_context", {}), call_id="tech-2"))
+        self.assertIsNone(json.loads(body["results"][0]["result"])["suggested_commitment"], "suggested once")
+
+        week = self.env["ops.weekly_summary"]._summary_values(self.profile_tech, datetime.date(2026, 11, 23))
+        self.assertEqual(week[0]["trainings_approved"], 1, "the weekly summary counts it")
+
+    def test_a_technician_cannot_approve_and_nothing_waits_twice(self):
+        _s, body = self.post(tool_calls(("appr", "approve_training", {"alert_ref": str(self.alert.id)})))
+        self.assertIn("only a manager", body["results"][0]["error"])
+        self.alert.with_user(self.user_manager).action_approve_training()
+        _s, body = self.post(tool_calls(("appr-2", "approve_training", {"alert_ref": str(self.alert.id)}),
+                                        call_id="mgr", number=self.MANAGER))
+        self.assertIn("no open alert of yours matches", body["results"][0]["error"])
