@@ -15,7 +15,7 @@ from . import payload, providers
 from .payload import MAX_CALL_SECONDS
 
 PayloadError = payload.PayloadError
-KINDS = ("voice", "gather", "status")
+KINDS = ("voice", "gather", "status", "alert_ack")  # alert_ack: the key pressed on a safety call
 FINAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
 GATHER_TIMEOUT_SECONDS = 6
 # what callers say for each kind of check-in, beside the flow's own name
@@ -140,6 +140,24 @@ def ask(text, action, voice="", language="en-US", hints=(), digits=1):
             **({"hints": ", ".join(hints)[:1000]} if hints else {})})
         _say(gather, text, voice, language)
     return _document(build)
+
+
+def alert_call(text, action, voice="", language="en-US"):
+    """A safety call: the alert said inside a one-key ``<Gather>`` (1 acknowledges), said twice."""
+    def build(response):
+        gather = ET.SubElement(response, "Gather", {"input": "dtmf", "numDigits": "1", "action": action,
+                                                    "method": "POST", "timeout": "8"})
+        _say(gather, text + " Press 1 to acknowledge.", voice, language)
+        _say(gather, text + " Press 1 to acknowledge.", voice, language)
+        _say(response, "No key pressed. The alert stays open.", voice, language)
+    return _document(build)
+
+
+def twilio_call(api_base, account_sid, auth_token, to, sender, twiml):
+    """Twilio's Calls API request: ``(url, form, headers)``, the TwiML inline (at most 4,000 characters)."""
+    url = f"{api_base.rstrip('/')}/2010-04-01/Accounts/{urllib.parse.quote(account_sid, safe='')}/Calls.json"
+    basic = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+    return url, {"To": to, "From": sender, "Twiml": twiml[:4000]}, {"Authorization": f"Basic {basic}"}
 
 
 def say_and_hang_up(text, voice="", language="en-US"):

@@ -2,3 +2,4 @@ from . import retell
 from . import twilio
 from . import photos
 from . import vapi
+from . import alert_link

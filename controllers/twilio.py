@@ -10,10 +10,11 @@ from ..coach import payload, providers
 
 class OpsCoachTwilio(http.Controller):
     """A plain Twilio number running the flows with no LLM: the Voice URL, the
-    answer of each <Gather>, and the status callback. Every request is signed
+    answer of each <Gather>, and the status callback; and the key pressed on a
+    safety call the line made (alert_ack). Every request is signed
     with the account's auth token (X-Twilio-Signature)."""
 
-    @http.route(["/ops_coach/twilio/<any(voice,gather,status):kind>"], type="http", auth="none",
+    @http.route(["/ops_coach/twilio/<any(voice,gather,status,alert_ack):kind>"], type="http", auth="none",
                 methods=["POST"], csrf=False, save_session=False, readonly=False)
     def twilio_webhook(self, kind, **_form):
         httprequest = request.httprequest

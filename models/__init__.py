@@ -20,6 +20,7 @@ from . import ops_checkin
 from . import ops_escalation_rule
 from . import ops_blocker_route
 from . import ops_escalation
+from . import ops_delivery
 from . import ops_demo
 from . import ops_flow
 from . import ops_call

@@ -165,12 +165,16 @@ class OpsEscalation(models.Model):
         return Markup("<ul>%s</ul>") % Markup("").join(items) if items else Markup("")
 
     def _notify(self, level):
-        """One to-do per recipient and a chatter note with the evidence."""
+        """One to-do per recipient, a delivery per channel each chose, and a
+        chatter note with the evidence."""
         todos, bodies, role_users = [], {}, {}
+        Delivery = self.env["ops.delivery"]
         for alert in self:
             # the one who can clear it first; nobody named, the rule's recipients
             users = (alert.assigned_user_id if level == 1 and alert.assigned_user_id
                      else alert.rule_id._recipient_users(alert.employee_id, level, role_users))
+            # and where each recipient chose to be reached: sent once this is committed
+            Delivery._queue_alert(alert, users, "" if level == 1 else f"for {LEVEL_NAMES[level]}")
             deadline = fields.Date.context_today(self, alert.ack_deadline)
             todos += [{"res_id": alert.id, "user_id": user.id, "summary": alert.name,
                        "note": escape(alert.reason), "date_deadline": deadline} for user in users]

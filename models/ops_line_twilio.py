@@ -16,6 +16,11 @@ PHOTO_LINK_SAID = "I'm sending you this job's photo link now."
 ASKED_BACK = "asked_back"  # the flow whose steps open a scripted call when the caller left something open
 
 
+def payload_digits(message):
+    """The keys pressed, as Twilio sent them."""
+    return (message.raw.get("Digits") or "").strip()
+
+
 class OpsLineTwilio(models.AbstractModel):
     """The scripted line: a Twilio number running the flows with no LLM. The
     engine asks one step per <Gather>; the call's state lives on its
@@ -26,6 +31,8 @@ class OpsLineTwilio(models.AbstractModel):
     @api.model
     def _handle_twilio(self, event, message, _adapter=None):
         call = event.call_ref_id
+        if message.type == "alert_ack":
+            return 200, {"twiml": self._twilio_alert_ack(message)}
         if message.type == "status":
             # a call hung up mid-flow keeps its answers so far, now final; one that
             # never answered a step leaves an incomplete one, as on every channel
@@ -39,6 +46,19 @@ class OpsLineTwilio(models.AbstractModel):
             text = self._twilio_turn(event, message, call, state)
         call.script_state = json.dumps(state)
         return 200, {"twiml": text}
+
+    @api.model
+    def _twilio_alert_ack(self, message):
+        """A key pressed on a safety call we placed: 1 acknowledges the alert, as the person called."""
+        called = self.env["ops.delivery"].sudo().search(
+            [("channel", "=", "call"), ("provider_ref", "=", message.call_id)], limit=1)
+        if not called or payload_digits(message) != "1":
+            return self._twilio_goodbye("Nothing was changed. Goodbye.")
+        alert = called.alert_id.with_user(called.user_id)
+        if alert.state == "new":
+            alert.action_acknowledge()
+            return self._twilio_goodbye("Acknowledged. Thank you.")
+        return self._twilio_goodbye(f"This alert is already {alert.state}. Goodbye.")
 
     # ------------------------------------------------------------ speaking
     @api.model

@@ -9,6 +9,13 @@ class ResCompany(models.Model):
     ops_briefing_hour = fields.Float(
         "Morning briefing at", default=6.5,
         help="Local time (the company's timezone) the managers' morning briefing is sent: before the shift.")
+    # where alerts go for people who chose Slack or Teams (incoming webhooks: the URL is the secret)
+    ops_slack_webhook_url = fields.Char(
+        "Slack webhook", groups="base.group_system",
+        help="A Slack app's incoming-webhook URL (https://hooks.slack.com/services/…): its channel receives the alerts.")
+    ops_teams_webhook_url = fields.Char(
+        "Teams webhook", groups="base.group_system",
+        help="A Teams Workflows URL from the template 'Post to a channel when a webhook request is received'.")
 
     def write(self, vals):
         result = super().write(vals)

@@ -54,5 +54,10 @@ class ResConfigSettings(models.TransientModel):
         help="Whether the line tells callers their KPI's last value. Only when on target is supportive: "
              "a number off target is never read out as a reproach.")
     ops_briefing_hour = fields.Float(related="company_id.ops_briefing_hour", readonly=False)
+    ops_slack_webhook_url = fields.Char(related="company_id.ops_slack_webhook_url", readonly=False)
+    ops_teams_webhook_url = fields.Char(related="company_id.ops_teams_webhook_url", readonly=False)
+    ops_coach_quiet_margin_minutes = fields.Integer(
+        "Deliver before work starts (min)", config_parameter="ops_coach.quiet_margin_minutes", default=0,
+        help="Alerts due outside a person's working hours wait for his next working hour, less this margin.")
     ops_coach_minutes_per_checkin = fields.Integer(
         "Minutes per check-in", config_parameter="ops_coach.minutes_per_checkin", default=5)

@@ -1,0 +1,47 @@
+import datetime
+
+from coach import delivery
+
+
+def test_a_providers_answer_is_sent_retried_or_final():
+    assert delivery.outcome(201, "{}") == ("sent", "")
+    assert delivery.outcome(500, "oops") == ("retry", "500: oops")
+    assert delivery.outcome(429, "slow down")[0] == "retry"
+    assert delivery.outcome(None, "connection refused") == ("retry", "connection refused")
+    assert delivery.outcome(400, '{"code": 21211}') == ("final", '400: {"code": 21211}')
+    assert delivery.outcome(404, "no_service")[0] == "final"
+
+
+def test_retries_back_off_then_give_up():
+    assert [delivery.next_try_minutes(n) for n in range(1, 7)] == [1, 5, 15, 60, 240, None]
+
+
+def test_the_text_keeps_its_link_whole():
+    url = "https://odoo.example.com/ops_coach/alert/" + "x" * 32
+    body = delivery.sms_body("Ops Coach: Blocker for Tom Baker: " + "long reason " * 40, url)
+    assert body.endswith(" " + url) and len(body) <= delivery.SMS_LIMIT
+    assert delivery.sms_body("short", url) == f"short {url}"
+
+
+def test_slack_and_teams_carry_the_text_and_a_button_to_the_alert():
+    slack = delivery.slack_payload("Blocker for Tom", "https://x/a")
+    assert slack["text"] == "Blocker for Tom"
+    assert slack["blocks"][1]["elements"][0]["url"] == "https://x/a"
+    teams = delivery.teams_payload("Blocker for Tom", "https://x/a")
+    card = teams["attachments"][0]["content"]
+    assert teams["type"] == "message" and card["type"] == "AdaptiveCard"
+    assert card["body"][0]["text"] == "Blocker for Tom" and card["actions"][0]["url"] == "https://x/a"
+
+
+def test_an_alert_link_works_until_it_expires_or_the_alert_closes():
+    now = datetime.datetime(2026, 11, 24, 12)
+    later = now + datetime.timedelta(hours=1)
+    assert delivery.ack_refusal(None, now) == "unknown"
+    assert delivery.ack_refusal({"expires_at": now, "alert_open": True}, now) == "expired"
+    assert delivery.ack_refusal({"expires_at": later, "alert_open": False}, now) == "closed"
+    assert delivery.ack_refusal({"expires_at": later, "alert_open": True}, now) is None
+
+
+def test_the_alert_text_names_person_rule_and_reason():
+    assert delivery.alert_text("Tom Baker", "Blocker reported", "Tom Baker is blocked:  no  capacitor") == \
+        "Ops Coach: Blocker reported for Tom Baker: Tom Baker is blocked: no capacitor"
