@@ -43,30 +43,46 @@ def alert_text(name, rule, reason, level_note=""):
     return f"{text} ({level_note})" if level_note else text
 
 
-def sms_body(text, url):
+def sms_body(text, url=""):
     """The text and its link, within two segments: the reason is cut, never the link."""
+    if not url:
+        return text if len(text) <= SMS_LIMIT else text[:SMS_LIMIT - 1].rstrip() + "…"
     room = SMS_LIMIT - len(url) - 1
     if len(text) > room:
         text = text[:max(room - 1, 0)].rstrip() + "…"
     return f"{text} {url}"
 
 
-def slack_payload(text, url):
+def slack_payload(text, url=""):
     """An incoming-webhook message: the text as the notification fallback, a
-    section and a button to the alert's page (Block Kit)."""
-    return {"text": text, "blocks": [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
-        {"type": "actions", "elements": [{"type": "button", "action_id": "open_alert", "url": url,
-                                          "text": {"type": "plain_text", "text": "Acknowledge or resolve"}}]}]}
+    section and, for an alert, a button to its page (Block Kit)."""
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]
+    if url:
+        blocks.append({"type": "actions", "elements": [{
+            "type": "button", "action_id": "open_alert", "url": url,
+            "text": {"type": "plain_text", "text": "Acknowledge or resolve"}}]})
+    return {"text": text, "blocks": blocks}
 
 
-def teams_payload(text, url):
-    """A Teams Workflows webhook message: one Adaptive Card (1.4) with an open-URL action."""
+def teams_payload(text, url=""):
+    """A Teams Workflows webhook message: one Adaptive Card (1.4), with an open-URL action for an alert."""
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
+            "version": "1.4", "body": [{"type": "TextBlock", "text": text, "wrap": True, "weight": "Bolder"}]}
+    if url:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Acknowledge or resolve", "url": url}]
     return {"type": "message", "attachments": [{
-        "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
-        "content": {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
-                    "version": "1.4", "body": [{"type": "TextBlock", "text": text, "wrap": True, "weight": "Bolder"}],
-                    "actions": [{"type": "Action.OpenUrl", "title": "Acknowledge or resolve", "url": url}]}}]}
+        "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
+
+
+def nudge_text(first_name, line_number):
+    """The one reminder before the morning call is counted missed."""
+    call = f"call {line_number}" if line_number else "call the Ops line"
+    return f"Morning {first_name}, the Ops line hasn't heard from you yet: {call} when you can."
+
+
+def nudge_due(local_hour, cutoff, lead_minutes):
+    """True in the last ``lead_minutes`` before the morning call's cutoff (local hours)."""
+    return cutoff - lead_minutes / 60 <= local_hour < cutoff
 
 
 def outcome(status, body=""):

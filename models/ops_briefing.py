@@ -219,6 +219,7 @@ class OpsBriefing(models.Model):
             self.env["mail.mail"].sudo().create({
                 "subject": record.subject, "body_html": body, "email_to": user.email_formatted,
                 "model": self._name, "res_id": record.id, "auto_delete": True})
+        self.env["ops.delivery"]._queue_briefing(record)
         return record
 
     @staticmethod

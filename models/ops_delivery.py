@@ -2,18 +2,23 @@ import datetime
 import logging
 
 import requests
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from ..coach import delivery, phone, twilio
 from ..coach import upload
-from .ops_tools import line_now
+from ..coach.vocabulary import MORNING_CALL_TYPES
+from .ops_tools import line_now, local_now
 
 _logger = logging.getLogger(__name__)
 SEND_TIMEOUT = 10
 BATCH = 50
 SAFETY = "safety_issue"  # the rule kind that is urgent: sent at once, and phoned when nobody acknowledges
 DEFAULT_SAFETY_CALL_MINUTES = 15
+DEFAULT_NUDGE_MINUTES = 30
+DEFAULT_AM_CUTOFF = 10.0  # local hour, as the shipped missed-check-in rule
+NUDGE_CHANNELS = ("sms", "email", "teams", "slack")
 
 
 class OpsAlertChannel(models.Model):
@@ -48,7 +53,8 @@ class OpsDelivery(models.Model):
 
     kind = fields.Selection(delivery.KINDS, required=True, default="alert")
     alert_id = fields.Many2one("ops.escalation", index="btree_not_null", ondelete="cascade")
-    user_id = fields.Many2one("res.users", "To", required=True, index=True, ondelete="cascade")
+    user_id = fields.Many2one("res.users", "To", index=True, ondelete="cascade",
+                              help="Empty for a nudge to someone who has no login: his employee record says where.")
     employee_id = fields.Many2one("hr.employee", ondelete="set null")
     channel = fields.Selection([c for c in delivery.CHANNELS if c[0] in delivery.SENT_CHANNELS], required=True)
     body = fields.Text(required=True)
@@ -91,6 +97,24 @@ class OpsDelivery(models.Model):
         return created
 
     @api.model
+    def _queue_briefing(self, briefing_record):
+        """The morning briefing on the reader's text, Slack or Teams too: its
+        subject (what needs him, counted) and a link to it; his working hours apply."""
+        user = briefing_record.user_id
+        employee = self._employee_of(user, briefing_record.company_id)
+        channels = [c for c in employee.sudo().ops_alert_channel_ids.mapped("code") if c in ("sms", "slack", "teams")]
+        if not channels:
+            return self.browse()
+        now = line_now(self.env)
+        link = f"{self.env['ops.line']._public_base()}/odoo/action-ops_coach.action_ops_briefing/{briefing_record.id}"
+        due = self._working_time(employee, now)
+        created = self.sudo().create([{
+            "kind": "briefing", "user_id": user.id, "employee_id": employee.id, "channel": channel,
+            "body": f"{briefing_record.subject} {link}", "due_at": due} for channel in channels])
+        created._note_waiting(now)
+        return created
+
+    @api.model
     def _employee_of(self, user, company):
         return user.employee_ids.filtered(lambda e: e.company_id == company)[:1] or user.employee_ids[:1]
 
@@ -121,6 +145,42 @@ class OpsDelivery(models.Model):
                                                                         alert.reason)})
         return self.sudo().create(rows)
 
+    @api.model
+    def _queue_nudges(self, now):
+        """One reminder, on his working day, to each person whose morning call is
+        required and not made, in the last minutes before it counts as missed."""
+        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
+        cutoff = rule.threshold_value if rule else DEFAULT_AM_CUTOFF
+        lead = int(self._param("nudge_minutes", DEFAULT_NUDGE_MINUTES) or DEFAULT_NUDGE_MINUTES)
+        profiles = self.env["ops.tech_profile"].search([("role_ids.am_required", "=", True)])
+        due = {}
+        for profile in profiles:
+            local = local_now(profile.employee_id, now)
+            if delivery.nudge_due(local.hour + local.minute / 60, cutoff, lead):
+                due[profile.employee_id] = local.date()
+        if not due:
+            return self.browse()
+        employees = self.env["hr.employee"].union(*due)
+        called = {(employee.id, day) for employee, day in self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", employees.ids), ("checkin_date", "in", list(set(due.values()))),
+             ("call_type", "in", MORNING_CALL_TYPES)], ["employee_id", "checkin_date:day"])}
+        # leaves (Time Off, when installed) are off the calendar: no working day, no nudge
+        workdays = self.env["ops.workdays"]._workdays(employees, min(due.values()), max(due.values()))
+        nudged = set(self.sudo().search([("kind", "=", "nudge"), ("employee_id", "in", employees.ids),
+                                         ("create_date", ">=", now - datetime.timedelta(hours=20))]).employee_id.ids)
+        number = self._param("line_number", "")
+        rows = []
+        for employee, day in due.items():
+            if (employee.id, day) in called or employee.id in nudged or day not in workdays.get(employee.id, ()):
+                continue
+            chosen = [c for c in employee.sudo().ops_alert_channel_ids.mapped("code") if c in NUDGE_CHANNELS]
+            channel = chosen[0] if chosen else ("sms" if employee.sudo().mobile_phone else "")
+            if channel:
+                rows.append({"kind": "nudge", "employee_id": employee.id, "user_id": employee.user_id.id,
+                             "channel": channel, "due_at": now,
+                             "body": delivery.nudge_text((employee.name or "").split(" ")[0], number)})
+        return self.sudo().create(rows)
+
     def _note_waiting(self, now):
         self.filtered(lambda d: d.due_at > now).write({"state": "waiting"})
 
@@ -142,6 +202,7 @@ class OpsDelivery(models.Model):
         """Send what is due; each row locked while it is sent, so two workers never send it twice."""
         now = line_now(self.env)
         self._queue_safety_calls(now)
+        self._queue_nudges(now)
         self.flush_model()
         self.env.cr.execute("""
             SELECT id FROM ops_delivery
@@ -157,8 +218,8 @@ class OpsDelivery(models.Model):
 
     def _send_one(self, now):
         self.ensure_one()
-        token = delivery.new_token()
-        url = f"{self.env['ops.line']._public_base()}/ops_coach/alert/{token}"
+        token = delivery.new_token() if self.alert_id else ""
+        url = f"{self.env['ops.line']._public_base()}/ops_coach/alert/{token}" if token else ""
         try:
             status, answer, where, ref = getattr(self, f"_send_{self.channel}")(url)
         except requests.RequestException as error:  # no answer: retried
@@ -169,8 +230,8 @@ class OpsDelivery(models.Model):
         values = {"attempts": self.attempts + 1, "last_error": why or False}
         if result == "sent":
             values.update(state="sent", sent_at=now, sent_to=where, provider_ref=ref or False,
-                          token_hash=delivery.token_hash(token),
-                          link_expires_at=now + datetime.timedelta(hours=delivery.LINK_HOURS))
+                          token_hash=delivery.token_hash(token) if token else False,
+                          link_expires_at=now + datetime.timedelta(hours=delivery.LINK_HOURS) if token else False)
         elif result == "retry" and delivery.next_try_minutes(values["attempts"]):
             values.update(state="failed", due_at=now + datetime.timedelta(
                 minutes=delivery.next_try_minutes(values["attempts"])))
@@ -214,10 +275,11 @@ class OpsDelivery(models.Model):
     def _send_email(self, url):
         email = self.user_id.email or self.employee_id.sudo().work_email
         if not email:
-            raise ValueError(f"{self.user_id.name} has no email address")
+            raise ValueError(f"{self.employee_id.name} has no email address")
+        link = Markup('<p><a href="%s">Acknowledge or resolve</a></p>') % url if url else ""
         self.env["mail.mail"].sudo().create({
             "email_to": email, "subject": self.body[:120], "auto_delete": True,
-            "body_html": f"<p>{self.body}</p><p><a href=\"{url}\">Acknowledge or resolve</a></p>"})
+            "body_html": Markup("<p>%s</p>%s") % (self.body, link)})
         return 200, "", email, ""
 
     def _send_call(self, url):
@@ -244,7 +306,7 @@ class OpsDelivery(models.Model):
         region = self.employee_id.company_id.country_id.code or self.env.company.country_id.code
         number = phone.normalize_e164(self.employee_id.sudo().mobile_phone, region)
         if not number:
-            raise ValueError(f"{self.user_id.name} has no mobile number")
+            raise ValueError(f"{self.employee_id.name} has no mobile number")
         return number
 
     # -------------------------------------------------------------- links

@@ -56,6 +56,15 @@ class ResConfigSettings(models.TransientModel):
     ops_briefing_hour = fields.Float(related="company_id.ops_briefing_hour", readonly=False)
     ops_slack_webhook_url = fields.Char(related="company_id.ops_slack_webhook_url", readonly=False)
     ops_teams_webhook_url = fields.Char(related="company_id.ops_teams_webhook_url", readonly=False)
+    ops_coach_line_number = fields.Char(
+        "The Ops number", config_parameter="ops_coach.line_number",
+        help="The number everyone calls, as it is said in the morning nudge, e.g. +1 512 555 0100.")
+    ops_coach_nudge_minutes = fields.Integer(
+        "Nudge before the AM cutoff (min)", config_parameter="ops_coach.nudge_minutes", default=30,
+        help="A person whose morning call is required and not made gets one reminder this long before it counts as missed.")
+    ops_coach_safety_call_minutes = fields.Integer(
+        "Phone about safety after (min)", config_parameter="ops_coach.safety_call_minutes", default=15,
+        help="A safety alert nobody acknowledged: the manager is phoned after this long, then the ops director.")
     ops_coach_quiet_margin_minutes = fields.Integer(
         "Deliver before work starts (min)", config_parameter="ops_coach.quiet_margin_minutes", default=0,
         help="Alerts due outside a person's working hours wait for his next working hour, less this margin.")

@@ -1,6 +1,7 @@
 """Alerts reach people where they chose: Twilio's Messages API and Slack's and
 Teams' webhooks are faked on loopback; the addon's own client talks to them."""
 
+import datetime
 import http.server
 import json
 import re
@@ -228,3 +229,38 @@ class TestAlertsReachPeople(VapiCase):
             self.send()
         self.assertEqual(len([r for r in FakeEndpoints.received if r["path"].endswith("Calls.json")]), 1,
                          "acknowledged: the ops director is not phoned")
+
+    def test_one_nudge_before_the_morning_call_counts_missed_and_none_on_a_day_off(self):
+        self.env["ir.config_parameter"].set_param("ops_coach.line_number", "+1 512 555 0100")
+        tech_texts = lambda: [r for r in FakeEndpoints.received  # noqa: E731
+                              if r["path"].endswith("Messages.json") and r["body"]["To"] == "+15125550191"]
+        with freeze_time("2026-11-24 15:35:00"):  # 09:35 in Chicago, a Tuesday: 25 minutes before the cutoff
+            self.send()
+            self.send()
+        self.assertEqual(len(tech_texts()), 1, "one nudge a day")
+        self.assertEqual(tech_texts()[0]["body"]["Body"],
+                         "Morning Tech, the Ops line hasn't heard from you yet: call +1 512 555 0100 when you can.")
+        with freeze_time("2026-11-29 15:35:00"):  # a Sunday: not a working day
+            self.send()
+        self.assertEqual(len(tech_texts()), 1)
+
+    def test_no_nudge_for_whoever_has_called(self):
+        self.post(tool_calls(("log-am", "log_daily_checkin", dict(AM_CHECKIN, blocker_present=False)), call_id="am"))
+        with freeze_time("2026-11-24 15:35:00"):
+            self.send()
+        self.assertFalse([r for r in FakeEndpoints.received if r["body"].get("To") == "+15125550191"])
+
+    def test_the_morning_briefing_goes_out_on_his_channel_as_a_short_text_and_a_link(self):
+        self.choose("sms")
+        self._checkin(self.emp_tech, start="2026-11-24 14:00:00", ready_status="not_ready", not_ready_reason="sick")
+        with freeze_time("2026-11-24 14:30:00"):  # 08:30 in Chicago: at work
+            now = datetime.datetime(2026, 11, 24, 14, 30)
+            briefings = self.env["ops.briefing"]._brief_company(self.company, datetime.date(2026, 11, 24), now)
+            mine = briefings.filtered(lambda b: b.user_id == self.user_lead)
+            self.assertTrue(mine)
+            self.send()
+        texts = [r["body"]["Body"] for r in FakeEndpoints.received
+                 if r["body"].get("To") == "+15125550170" and r["body"]["Body"].startswith("Ops briefing")]
+        self.assertEqual(len(texts), 1, "the briefing, besides the attendance alert's own text")
+        self.assertIn("1 not ready", texts[0])
+        self.assertIn(f"/odoo/action-ops_coach.action_ops_briefing/{mine.id}", texts[0])

@@ -45,3 +45,16 @@ def test_an_alert_link_works_until_it_expires_or_the_alert_closes():
 def test_the_alert_text_names_person_rule_and_reason():
     assert delivery.alert_text("Tom Baker", "Blocker reported", "Tom Baker is blocked:  no  capacitor") == \
         "Ops Coach: Blocker reported for Tom Baker: Tom Baker is blocked: no capacitor"
+
+
+def test_a_nudge_names_the_person_and_the_number_in_the_last_half_hour_only():
+    assert delivery.nudge_text("Tom", "+1 512 555 0100") == \
+        "Morning Tom, the Ops line hasn't heard from you yet: call +1 512 555 0100 when you can."
+    assert delivery.nudge_text("Tom", "").endswith("call the Ops line when you can.")
+    assert [delivery.nudge_due(hour, 10.0, 30) for hour in (9.0, 9.5, 9.99, 10.0)] == [False, True, True, False]
+
+
+def test_without_an_alert_there_is_no_button_and_no_link():
+    assert delivery.sms_body("Morning Tom") == "Morning Tom"
+    assert len(delivery.slack_payload("Morning Tom")["blocks"]) == 1
+    assert "actions" not in delivery.teams_payload("Morning Tom")["attachments"][0]["content"]
