@@ -83,7 +83,9 @@ def system_prompt(context, flows, ops_only, tool_for_call_type):
     parts.append("## Rules\n- A tool result starting with an error names what to fix: ask again for "
                  "that answer only.\n- If the caller reports a safety issue at any point, call "
                  "report_safety_issue at once.\n- Every call must end with exactly one log tool call, "
-                 "even if incomplete (set call_completed false).")
+                 "even if incomplete (set call_completed false)."
+                 + (f"\n- After the log, end every call with: \"{context['kept_sentence']}\""
+                    if context.get("kept_sentence") else ""))
     return "\n\n".join(parts)
 
 
@@ -126,6 +128,14 @@ def agenda_text(agenda):
     lines.append("Offer to act on the alerts: acknowledge_alert or resolve_alert (with a note of what was "
                  "done), naming the alert by the number in brackets. Say back what changed.")
     return "\n".join(lines)
+
+
+def what_is_kept(words_private):
+    """The one sentence that ends every call: what the manager sees, and what stays the caller's."""
+    seen = "your manager sees whether you're ready, your blockers, your energy trend and your commitments"
+    if words_private:
+        return f"One last thing: {seen}; your own words, like your coaching answers, stay between you and the coach."
+    return f"One last thing: {seen}, and he can read your coaching answers too."
 
 
 def followup_question(commitment, today):

@@ -85,8 +85,18 @@ def load_imbalance(loads, ratio=2.0):
     return flagged, busiest, lightest
 
 
+def paused_days(paused_from, paused_until, start, end):
+    """The days from ``start`` to ``end`` (inclusive) inside a pause; an open
+    end runs on, a pause with no start is no pause."""
+    if not paused_from:
+        return set()
+    last = min(end, paused_until) if paused_until else end
+    first = max(start, paused_from)
+    return {first + datetime.timedelta(days=n) for n in range((last - first).days + 1)} if first <= last else set()
+
+
 def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_trends,
-                goal_progress, commitments, burnout, follow_through=None):
+                goal_progress, commitments, burnout, follow_through=None, paused=False):
     """A short plain-language weekly summary."""
     if calls_expected:
         parts = [f"{name}: {calls_made} of {calls_expected} check-ins"]
@@ -102,6 +112,8 @@ def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_
     if follow_through is not None:
         parts.append(f"{follow_through:.0f}% of commitments kept")
     text = "; ".join(parts) + "."
+    if paused:
+        text = f"Paused part of this week. {text}"
     if burnout:
         text += " Burnout watch: check in personally."
     return text

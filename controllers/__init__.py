@@ -3,3 +3,4 @@ from . import twilio
 from . import photos
 from . import vapi
 from . import alert_link
+from . import my_data

@@ -35,3 +35,4 @@ from . import ops_workdays
 from . import ops_weekly_summary
 from . import ops_weekly_report
 from . import ops_system_kpi
+from . import ops_retention

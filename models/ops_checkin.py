@@ -7,6 +7,7 @@ from ..coach.vocabulary import BLOCKER_KINDS, CALL_TYPES, COMMITMENT_FOLLOWUPS, 
 from .ops_tools import check_or_raise, local_now
 
 JOB_DONE_STATE = "1_done"
+WORDS_GROUP = "ops_coach.group_ops_read_words"
 YES_NO_PARTLY = [("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
 
 
@@ -78,7 +79,8 @@ class OpsCheckin(models.Model):
     task_confirmed = fields.Boolean(
         "Role task confirmed", help="Staffing coverage, schedule lock, replenishment or owner summary."
     )
-    coaching_answer = fields.Text("Answer to the coaching question")
+    # what the caller said in his own words: his, and Ops administrators' (managers' when the company opens it)
+    coaching_answer = fields.Text("Answer to the coaching question", groups=WORDS_GROUP)
     variance_note = fields.Char("Stock variance")
     # job close-out
     job_id = fields.Many2one("project.task", index="btree_not_null")
@@ -109,8 +111,8 @@ class OpsCheckin(models.Model):
     provider = fields.Selection(providers.checkin_sources(), default="manual", required=True)
     provider_call_id = fields.Char(copy=False, index="btree_not_null")
     end_reason = fields.Char()
-    transcript = fields.Text()
-    summary = fields.Text()
+    transcript = fields.Text(groups=WORDS_GROUP)
+    summary = fields.Text(groups=WORDS_GROUP)
     escalation_ids = fields.Many2many("ops.escalation", string="Escalations", copy=False)
     effects_done = fields.Boolean(
         "Side effects run", copy=False, readonly=True,

@@ -205,6 +205,17 @@ class OpsLine(models.AbstractModel):
         return tuple((title, tuple(lines)) for title, lines in briefing.compose(sections))
 
     @api.model
+    def _kept_sentence(self, profile):
+        """The sentence that ends the caller's calls ("" when his company says none)."""
+        return self._kept_sentence_of(self._caller_facts(profile).company_id)
+
+    @api.model
+    @ormcache("company_id", "self.env.lang")
+    def _kept_sentence_of(self, company_id):
+        company = self.env["res.company"].sudo().browse(company_id)
+        return prompt.what_is_kept(company.ops_words_private) if company.ops_say_what_is_kept else ""
+
+    @api.model
     def _company_briefing(self, profile):
         """The spoken company briefing for the owner and ops director; "" for the others."""
         facts = self._caller_facts(profile)
@@ -267,15 +278,17 @@ class OpsLine(models.AbstractModel):
         """What changes from call to call and opens it: news of his blockers
         (and the open ones), an approved training to suggest, a manager's agenda,
         the owner's company briefing."""
-        return self._said_back(profile), self._agenda(profile), self._company_briefing(profile)
+        return (self._said_back(profile), self._agenda(profile), self._company_briefing(profile),
+                self._kept_sentence(profile))
 
     @api.model
     @ormcache("profile_id", "flow_ids", "day", "last_commitment", "said_first", "self.env.lang")
     def _script_of(self, profile_id, flow_ids, day, last_commitment, said_first):
-        (news, still_open, training), agenda, company_briefing = said_first
+        (news, still_open, training), agenda, company_briefing, kept_sentence = said_first
         context = dict(self._caller_context(self.env["ops.tech_profile"].browse(profile_id), day),
                        last_commitment=last_commitment, today=day, blocker_news=news, open_blockers=still_open,
-                       suggested_training=training, agenda=agenda, company_briefing=company_briefing)
+                       suggested_training=training, agenda=agenda, company_briefing=company_briefing,
+                       kept_sentence=kept_sentence)
         ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
         engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
         system_text = prompt.system_prompt(

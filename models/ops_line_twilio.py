@@ -234,6 +234,9 @@ class OpsLineTwilio(models.AbstractModel):
         if turn.done:
             state["stage"] = "done"
             turn = self._script_photo_link(event, profile, call_state, turn, rehearsal)
+            kept = self._kept_sentence(profile)
+            if kept:  # every call ends saying what the manager sees
+                turn = dataclasses.replace(turn, prompt=f"{turn.prompt} {kept}".strip())
         return turn, call_state
 
     @api.model

@@ -35,6 +35,9 @@ class OpsTechProfile(models.Model):
     goal_start = fields.Date("Goal start")
     goal_end = fields.Date("Goal end")
     goal_progress = fields.Integer("Goal progress (%)", tracking=True)
+    # a pause (a hard week, a leave Time Off does not know of): no missed call, no nudge, no streak broken
+    paused_from = fields.Date(tracking=True)
+    paused_until = fields.Date(tracking=True, help="The last paused day; empty: until someone ends the pause.")
     primary_kpi_ids = fields.Many2many(
         "ops.kpi", string="Primary KPIs", help="The 1 to 3 KPIs this person is coached on."
     )

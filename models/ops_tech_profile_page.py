@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
-from ..coach import vocabulary
+from ..coach import prompt, vocabulary
 from .ops_tools import line_now, local_now
 
 STREAK_LOOKBACK_DAYS = 90
@@ -30,6 +30,24 @@ class OpsTechProfilePage(models.Model):
         "Commitments kept (%)", compute="_compute_follow_through",
         help="Of the commitments the line asked back in the last four weeks, the share kept (partly counts half).")
     followups_asked = fields.Integer("Commitments asked back", compute="_compute_follow_through")
+    # plain about what is kept: what his manager sees of him, and his own words, for him only
+    alert_about_me_ids = fields.Many2many("ops.escalation", compute="_compute_what_is_seen",
+                                          string="Alerts about me")
+    manager_sees = fields.Text("What my manager sees", compute="_compute_what_is_seen")
+    my_words = fields.Text("My coaching answers", compute="_compute_what_is_seen",
+                           help="Your last answers in your own words: you and Ops administrators read them.")
+
+    @api.depends_context("uid")
+    def _compute_what_is_seen(self):
+        for profile in self:
+            mine = profile.user_id == self.env.user
+            profile.alert_about_me_ids = self.env["ops.escalation"].search(
+                [("employee_id", "=", profile.employee_id.id)], order="raised_date desc", limit=10)
+            profile.manager_sees = prompt.what_is_kept(profile.company_id.ops_words_private)[len("One last thing: "):]
+            answers = self.env["ops.checkin"].sudo().search(
+                [("employee_id", "=", profile.employee_id.id), ("coaching_answer", "!=", False)],
+                order="start desc", limit=LAST_COMMITMENTS) if mine else self.env["ops.checkin"]
+            profile.my_words = "\n".join(f"{c.checkin_date}: {c.coaching_answer}" for c in answers) or False
 
     def _compute_page(self):
         now = line_now(self.env)

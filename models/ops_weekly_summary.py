@@ -161,7 +161,9 @@ class OpsWeeklySummary(models.Model):
                     employee.id in required_am and expected and completion < COMPLETION_FLAG_PCT)),
                 "summary": rule_logic.weekly_text(
                     employee.name, made, expected, energy, vocabulary.trend(energy, row.get("prev_energy")),
-                    kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout, kept),
+                    kpi_lines, profile.goal_progress, row.get("commitments", 0), burnout, kept,
+                    paused=bool(rule_logic.paused_days(profile.paused_from, profile.paused_until, week_start,
+                                                       week_end))),
             })
         return vals_list
 

@@ -4,6 +4,7 @@ import pytz
 
 from odoo import api, models
 
+from ..coach import rules as rule_logic
 from .ops_tools import local_now
 
 WEEKDAYS = range(5)
@@ -38,4 +39,15 @@ class OpsWorkdays(models.AbstractModel):
                 tz = local_now(employee).tzinfo
                 days = {begin.astimezone(tz).date() for begin, _end, _rec in intervals[employee.resource_id.id]}
                 result[employee.id] = {d for d in days if start <= d <= end}
-        return result
+        return self._without_pauses(result, employees, start, end)
+
+    @api.model
+    def _without_pauses(self, workdays, employees, start, end):
+        """A paused person's paused days are no working days (ops.tech_profile)."""
+        paused = self.env["ops.tech_profile"].with_context(active_test=False).search([
+            ("employee_id", "in", employees.ids), ("paused_from", "<=", end),
+            "|", ("paused_until", "=", False), ("paused_until", ">=", start)])
+        for profile in paused:
+            days = rule_logic.paused_days(profile.paused_from, profile.paused_until, start, end)
+            workdays[profile.employee_id.id] = workdays.get(profile.employee_id.id, set()) - days
+        return workdays

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import Command, fields, models
 
 from .ops_line_cache import clear_line_cache_on
 
@@ -17,7 +17,28 @@ class ResCompany(models.Model):
         "Teams webhook", groups="base.group_system",
         help="A Teams Workflows URL from the template 'Post to a channel when a webhook request is received'.")
 
+    ops_words_private = fields.Boolean(
+        "Coaching answers stay private", default=True,
+        help="On: transcripts, summaries and free-text coaching answers are read by the person and Ops "
+             "administrators only; managers see the structured answers and the alerts. Off: managers read them too.")
+    ops_say_what_is_kept = fields.Boolean(
+        "Say what is kept", default=True,
+        help="Every call ends with one sentence on what the manager sees and what stays private.")
+
     def write(self, vals):
         result = super().write(vals)
-        clear_line_cache_on(self, vals, {"country_id"})  # where the line reads local numbers (_line_region)
+        # where the line reads local numbers (_line_region), and the sentence that ends every call
+        clear_line_cache_on(self, vals, {"country_id", "ops_words_private", "ops_say_what_is_kept"})
+        if "ops_words_private" in vals:
+            self._apply_words_privacy()
         return result
+
+    def _apply_words_privacy(self):
+        """Managers read call words only when every company opened them (groups are global)."""
+        manager = self.env.ref("ops_coach.group_ops_manager")
+        words = self.env.ref("ops_coach.group_ops_read_words")
+        opened = not self.sudo().search_count([("ops_words_private", "=", True)])
+        manager.sudo().implied_ids = [Command.link(words.id) if opened else Command.unlink(words.id)]
+        if not opened:  # unlinking an implied group does not take it from the users who got it through it
+            words.sudo().users -= (manager.users - self.env.ref("ops_coach.group_ops_owner").users
+                                   - self.env.ref("ops_coach.group_ops_line").users)

@@ -55,6 +55,9 @@ class ResConfigSettings(models.TransientModel):
              "a number off target is never read out as a reproach.")
     ops_briefing_hour = fields.Float(related="company_id.ops_briefing_hour", readonly=False)
     ops_slack_webhook_url = fields.Char(related="company_id.ops_slack_webhook_url", readonly=False)
+    ops_retention_days = fields.Integer(related="company_id.ops_retention_days", readonly=False)
+    ops_words_private = fields.Boolean(related="company_id.ops_words_private", readonly=False)
+    ops_say_what_is_kept = fields.Boolean(related="company_id.ops_say_what_is_kept", readonly=False)
     ops_teams_webhook_url = fields.Char(related="company_id.ops_teams_webhook_url", readonly=False)
     ops_coach_line_number = fields.Char(
         "The Ops number", config_parameter="ops_coach.line_number",

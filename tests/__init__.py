@@ -14,3 +14,4 @@ from . import test_closeout_extras
 from . import test_dashboard
 from . import test_briefing
 from . import test_digest
+from . import test_trust

@@ -71,6 +71,8 @@ class TestTwilioScriptedLine(TwilioCase):
         self.assertIn("Energy today, one to five?", said[1])
         self.assertIn("<Hangup />", said[-1])
         self.assertIn("Locked in. Have a great day, Tech.", said[-1])
+        self.assertIn("your own words, like your coaching answers, stay between you and the coach", said[-1],
+                      "every call ends saying what the manager sees")
         checkin = self.twilio_checkin()
         self.assertRecordValues(checkin, [{
             "employee_id": self.emp_tech.id, "call_type": "am_checkin", "role_id": self.role_tech.id,

@@ -58,3 +58,18 @@ def test_without_an_alert_there_is_no_button_and_no_link():
     assert delivery.sms_body("Morning Tom") == "Morning Tom"
     assert len(delivery.slack_payload("Morning Tom")["blocks"]) == 1
     assert "actions" not in delivery.teams_payload("Morning Tom")["attachments"][0]["content"]
+
+
+def test_ones_own_data_reads_back_from_json_and_csv():
+    import csv
+    import io
+    import json
+
+    from coach import export
+
+    sections = {"checkins": [{"id": 7, "energy_level": 4, "commitment": "Call Mrs. Lee, today", "transcript": False}],
+                "alerts": []}
+    assert json.loads(export.as_json("Tom", sections)) == {"person": "Tom", **sections}
+    rows = list(csv.reader(io.StringIO(export.as_csv(sections))))
+    assert rows == [["section", "record", "field", "value"], ["checkins", "7", "energy_level", "4"],
+                    ["checkins", "7", "commitment", "Call Mrs. Lee, today"]]

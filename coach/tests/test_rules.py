@@ -137,3 +137,18 @@ def test_commitments_not_kept_count_only_the_latest_not_done_in_a_row():
         "reprimand: help make the next one smaller.")
     assert kind.reason_if_applies(three, {"consecutive_periods": 4}) is None
     assert kind.reason_if_applies(dict(three, followups=("done",) + ("not_done",) * 3), {"consecutive_periods": 3}) is None
+
+
+def test_paused_days_are_the_overlap_and_an_open_pause_runs_on():
+    start, end = datetime.date(2026, 11, 23), datetime.date(2026, 11, 27)
+    assert rules.paused_days(datetime.date(2026, 11, 25), datetime.date(2026, 12, 4), start, end) == {
+        datetime.date(2026, 11, 25), datetime.date(2026, 11, 26), datetime.date(2026, 11, 27)}
+    assert rules.paused_days(datetime.date(2026, 11, 20), None, start, end) == {
+        start + datetime.timedelta(days=n) for n in range(5)}
+    assert rules.paused_days(None, None, start, end) == set()
+    assert rules.paused_days(datetime.date(2026, 12, 1), None, start, end) == set()
+
+
+def test_the_weekly_text_says_paused():
+    text = rules.weekly_text("Tom", 1, 2, None, "flat", [], None, 0, False, paused=True)
+    assert text.startswith("Paused part of this week. Tom: 1 of 2 check-ins")

@@ -157,3 +157,10 @@ def test_an_optional_step_about_what_the_caller_lacks_is_not_asked():
     described = prompt.describe_flow(am, without_goal, "log_daily_checkin")
     assert "[goal_action_today]" not in described and "90-day goal: ?" not in described
     assert "[commitment]" in described, "a required step is asked whatever the caller lacks"
+
+
+def test_the_last_sentence_says_what_the_manager_sees_and_what_stays_private():
+    private = prompt.what_is_kept(True)
+    assert "your manager sees whether you're ready, your blockers, your energy trend" in private
+    assert private.endswith("stay between you and the coach.")
+    assert prompt.what_is_kept(False).endswith("he can read your coaching answers too.")

@@ -1,0 +1,99 @@
+"""What the line keeps, for how long, and a person's own copy of it."""
+
+import datetime
+import json
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .common import OpsCoachCase
+from .test_vapi import AM_CHECKIN, VapiCase, envelope, tool_calls
+
+
+@tagged("post_install", "-at_install")
+class TestRetention(VapiCase):
+    def test_after_the_retention_the_words_go_and_the_numbers_stay(self):
+        self.company.ops_retention_days = 30
+        with freeze_time("2026-10-15 13:00:00"):  # 40 days before the line's clock
+            self.post(tool_calls(("old", "log_daily_checkin", dict(AM_CHECKIN, blocker_present=False)),
+                                 call_id="call-old"))
+        old = self.checkins("call-old")
+        old.write({"transcript": "AI: Energy? Tom: four", "summary": "Ready, energy 4", "coaching_answer": "mine"})
+        self.post(tool_calls(("new", "log_daily_checkin", dict(AM_CHECKIN, blocker_present=False)),
+                             call_id="call-new"))
+        new = self.checkins("call-new")
+        new.write({"transcript": "recent words"})
+        journal = self.Event.search([("call_id", "=", "call-old")])
+        self.assertTrue(journal.payload)
+
+        erased = self.env["ops.retention"]._cron_erase()
+        self.assertGreaterEqual(erased[self.company.id][0], 1, "this one, and the demo's older calls when loaded")
+        self.assertRecordValues(old, [{"transcript": False, "summary": False, "coaching_answer": False,
+                                       "energy_level": 4, "ready_status": "ready",
+                                       "commitment": "Photos on every job"}])
+        self.assertEqual(new.transcript, "recent words")
+        self.assertEqual((journal.payload, journal.payload_raw, journal.outcome), (False, False, "processed"),
+                         "the row stays with its outcome, without the body")
+        self.assertTrue(self.Event.search([("call_id", "=", "call-new")]).payload)
+
+
+@tagged("post_install", "-at_install")
+class TestPause(OpsCoachCase):
+    @freeze_time("2026-11-24 16:00:00")  # 10:00 in Chicago, a Tuesday: the missed-check-in cutoff
+    def test_a_paused_technician_raises_no_missed_checkin(self):
+        rule = self.env.ref("ops_coach.rule_missed_checkin")
+        self.emp_tech.tz = "America/Chicago"
+        self.assertIn(self.emp_tech, [c["employee"] for c in rule._evaluate_missed_checkin()], "not paused: missed")
+        self.profile_tech.write({"paused_from": datetime.date(2026, 11, 23), "paused_until": datetime.date(2026, 11, 27)})
+        self.assertNotIn(self.emp_tech, [c["employee"] for c in rule._evaluate_missed_checkin()])
+        week = self.env["ops.weekly_summary"]._summary_values(self.profile_tech, datetime.date(2026, 11, 23))
+        self.assertTrue(week[0]["summary"].startswith("Paused part of this week."))
+        self.assertEqual(week[0]["calls_expected"], 0, "no call is expected on a paused day")
+
+
+@tagged("post_install", "-at_install")
+class TestMyData(HttpCase, OpsCoachCase):
+    def test_a_technician_downloads_his_own_records_and_nobody_elses(self):
+        self._checkin(self.emp_tech, energy_level=4, commitment="Call Mrs. Lee")
+        self._checkin(self.emp_other_tech, energy_level=2, commitment="Not his")
+        self._escalation(self.emp_tech, reason="about him")
+        self.authenticate("t_tech", "t_tech")
+        mine = self.url_open("/ops_coach/my_data.json")
+        self.assertEqual(mine.status_code, 200)
+        data = json.loads(mine.text)
+        self.assertEqual([c["commitment"] for c in data["checkins"]], ["Call Mrs. Lee"])
+        self.assertEqual([a["reason"] for a in data["alerts_about_me"]], ["about him"])
+        as_csv = self.url_open("/ops_coach/my_data.csv")
+        self.assertIn("checkins,", as_csv.text)
+        self.assertNotIn("Not his", as_csv.text)
+        self.assertIn("attachment", as_csv.headers["Content-Disposition"])
+
+
+@tagged("post_install", "-at_install")
+class TestWhatTheManagerSees(VapiCase):
+    SENTENCE = "your own words, like your coaching answers, stay between you and the coach."
+
+    def test_every_call_ends_saying_it_and_it_holds(self):
+        _s, start = self.post(envelope("assistant-request"))
+        self.assertIn(f"end every call with: \"One last thing: your manager sees whether you're ready",
+                      start["assistant"]["model"]["messages"][0]["content"])
+        self.assertIn(self.SENTENCE, start["assistant"]["model"]["messages"][0]["content"])
+        self.post(tool_calls(("log", "log_daily_checkin", dict(AM_CHECKIN, blocker_present=False))))
+        checkin = self.checkins()
+        checkin.write({"transcript": "AI: Energy? Tech: four", "coaching_answer": "I rush my close-outs"})
+        # the manager reads the structured answers, never the words, under the private default
+        as_manager = checkin.with_user(self.user_manager)
+        self.assertEqual(as_manager.read(["energy_level"])[0]["energy_level"], 4)
+        self.assertNotIn("transcript", as_manager.read()[0])
+        with self.assertRaises(AccessError):
+            as_manager.read(["coaching_answer"])
+        # his own page shows him his words; his manager's view of it does not
+        self.assertEqual(self.profile_tech.with_user(self.user_tech).my_words, f"{checkin.checkin_date}: I rush my close-outs")
+        self.assertFalse(self.profile_tech.with_user(self.user_manager).my_words)
+        # the company opens them: managers read them too, and the sentence says so
+        self.company.ops_words_private = False
+        self.assertEqual(as_manager.read(["coaching_answer"])[0]["coaching_answer"], "I rush my close-outs")
+        _s, start = self.post(envelope("assistant-request", call_id="call-2"))
+        self.assertIn("he can read your coaching answers too", start["assistant"]["model"]["messages"][0]["content"])
