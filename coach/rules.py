@@ -120,6 +120,10 @@ def weekly_text(name, calls_made, calls_expected, avg_energy, energy_trend, kpi_
 
 
 # ------------------------------------------------------------- rule kinds
+# how far an unacknowledged alert climbs by default: a checklist miss or a coaching cue is the
+# manager's to handle, and never reaches the owner
+TOP_LEVEL = 3
+TOP_LEVEL_BY_KIND = {"missed_steps": 1, "commitments_not_kept": 1}
 PARAMETERS = {  # a rule record's parameter fields, and what each one means for the kinds that read it
     "threshold_value": "Threshold",
     "consecutive_periods": "In a row",

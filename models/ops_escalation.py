@@ -11,7 +11,7 @@ from ..coach import blockers
 from ..coach import rules as rule_logic
 from ..coach.vocabulary import BLOCKER_KINDS
 from .ops_escalation_rule import PRIORITIES
-from .ops_tools import company_tz, line_now, schedule_todos
+from .ops_tools import company_tz, line_now, local_now, schedule_todos
 
 LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
 MAX_LEVEL = 3
@@ -173,6 +173,8 @@ class OpsEscalation(models.Model):
             # the one who can clear it first; nobody named, the rule's recipients
             users = (alert.assigned_user_id if level == 1 and alert.assigned_user_id
                      else alert.rule_id._recipient_users(alert.employee_id, level, role_users))
+            # told once: whoever holds several levels has his to-do already
+            users -= alert.activity_ids.user_id
             # and where each recipient chose to be reached: sent once this is committed
             Delivery._queue_alert(alert, users, "" if level == 1 else f"for {LEVEL_NAMES[level]}")
             deadline = fields.Date.context_today(self, alert.ack_deadline)
@@ -188,10 +190,12 @@ class OpsEscalation(models.Model):
 
     @api.model
     def _cron_reescalate(self):
-        """Alerts nobody acknowledged in time go one level up, once per level."""
+        """Alerts nobody acknowledged in time go one level up, once per level,
+        as far as their rule lets them; first, those whose cause is gone close."""
+        self._cron_resolve_gone()
         now = line_now(self.env)
         overdue = self.search([("state", "=", "new"), ("ack_deadline", "<", now),
-                               ("level", "<", MAX_LEVEL)])
+                               ("level", "<", MAX_LEVEL)]).filtered(lambda a: a.level < int(a.rule_id.top_level))
         # batches are taken before any write, so an alert climbs one level per run
         batches = {level: overdue.filtered(lambda a, lv=level: a.level == lv - 1)
                    for level in range(2, MAX_LEVEL + 1)}
@@ -201,6 +205,28 @@ class OpsEscalation(models.Model):
                     hours=alert.rule_id.ack_deadline_hours or 24)})
             batch._notify(level=level)
         return overdue
+
+    # ------------------------------------------------ causes that went away
+    @api.model
+    def _cron_resolve_gone(self):
+        """Alerts whose cause is gone resolve themselves, saying why: a close-out
+        whose job now misses nothing; a person not ready on a day that is over."""
+        now = line_now(self.env)
+        open_alerts = self.search([("state", "in", ("new", "acknowledged")),
+                                   ("kind", "in", ("missed_steps", "attendance"))])
+        gone = {}
+        for alert in open_alerts:
+            if alert.kind == "missed_steps" and alert.checkin_ids and not any(
+                    alert.checkin_ids.mapped("missed_steps")):
+                gone[alert] = self.env._("Nothing is missing any more: the job's steps are all done.")
+            elif alert.kind == "attendance" and alert.checkin_ids and max(alert.checkin_ids.mapped("checkin_date")) \
+                    < local_now(alert.employee_id, now).date():
+                gone[alert] = self.env._("The day is over: not ready was for that day only.")
+        for alert, why in gone.items():
+            alert.write({"state": "resolved", "resolution_note": why, "resolved_date": now,
+                         "resolved_by_id": self.env.ref("base.user_root").id})
+            alert.sudo().activity_ids.unlink()
+        return self.union(*gone) if gone else self.browse()
 
     def _ensure_state(self, allowed, action):
         for alert in self:

@@ -49,6 +49,10 @@ class OpsEscalationRule(models.Model):
     cooldown_days = fields.Integer(
         default=3, help="After an alert is resolved, the same reason stays quiet this long."
     )
+    top_level = fields.Selection(
+        [("1", "Stays with its recipients"), ("2", "Up to the ops director"), ("3", "Up to the owner")],
+        "Climbs to", compute="_compute_top_level", store=True, readonly=False, required=True, precompute=True,
+        help="How far an unacknowledged alert of this rule climbs: a checklist miss stays with the manager.")
     ack_deadline_hours = fields.Integer(
         "Acknowledge within (h)", default=24,
         help="Unacknowledged alerts move one level up after this many hours.",
@@ -65,6 +69,11 @@ class OpsEscalationRule(models.Model):
     def _compute_trigger(self):
         for rule in self:
             rule.trigger = rule._kind().trigger if rule.kind else False
+
+    @api.depends("kind")
+    def _compute_top_level(self):
+        for rule in self:
+            rule.top_level = str(rule_logic.TOP_LEVEL_BY_KIND.get(rule.kind, rule_logic.TOP_LEVEL))
 
     @api.depends("kind")
     def _compute_parameters(self):

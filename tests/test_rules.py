@@ -474,3 +474,57 @@ class TestOneAlertPerPerson(RulesCase):
         messages = len(alert.message_ids)
         self.Rule._cron_daily()
         self.assertEqual(len(alert.message_ids), messages, "the next run finds nothing new to add")
+
+
+@tagged("post_install", "-at_install")
+class TestOwnerToldOnce(RulesCase):
+    @freeze_time(TUESDAY_NOON_CHICAGO)
+    def test_one_todo_per_person_whatever_levels_he_holds(self):
+        # the director is also the rule's own recipient: he is not told twice when it climbs to him
+        rule = self.env.ref("ops_coach.rule_low_energy")
+        rule.notify_user_ids = self.user_director
+        self.am(MON, 2)
+        self.am(TUE, 2)
+        alert = self.Rule._cron_daily().filtered(lambda a: a.kind == "low_energy_streak")
+        self.assertEqual(alert.activity_ids.user_id, self.user_lead | self.user_director)
+        with freeze_time("2026-11-25 19:00:00"):
+            self.Alert._cron_reescalate()
+        self.assertEqual(alert.level, 2)
+        self.assertEqual(len(alert.activity_ids.filtered(lambda a: a.user_id == self.user_director)), 1)
+
+    @freeze_time(TUESDAY_NOON_CHICAGO)
+    def test_a_checklist_miss_stays_with_the_manager(self):
+        rule = self.env.ref("ops_coach.rule_missed_steps")
+        self.assertEqual(rule.top_level, "1")
+        alert = self.Alert.create({"employee_id": self.emp_tech.id, "rule_id": rule.id, "reason": "photos missing",
+                                   "ack_deadline": "2026-11-24 12:00:00"})
+        with freeze_time("2026-11-30 19:00:00"):
+            self.Alert._cron_reescalate()
+        self.assertEqual(alert.level, 1, "never skips to the owner")
+
+    @freeze_time(TUESDAY_NOON_CHICAGO)
+    def test_not_ready_resolves_itself_when_the_day_is_over(self):
+        self._checkin(self.emp_tech, start="2026-11-24 13:00:00", ready_status="not_ready", not_ready_reason="sick")
+        alert = self.alerts("attendance")
+        self.assertEqual(alert.state, "new")
+        self.Alert._cron_reescalate()
+        self.assertEqual(alert.state, "new", "the same day: still his manager's to handle")
+        with freeze_time("2026-11-25 15:00:00"):
+            self.Alert._cron_reescalate()
+        self.assertEqual(alert.state, "resolved")
+        self.assertIn("The day is over", alert.resolution_note)
+        self.assertFalse(alert.activity_ids)
+
+    @freeze_time(TUESDAY_NOON_CHICAGO)
+    def test_a_checklist_miss_resolves_itself_once_nothing_is_missing(self):
+        job = self.env["project.task"].create({"name": "Lee furnace", "project_id": self.env["project.project"].create(
+            {"name": "Jobs"}).id})
+        closeout = self._checkin(self.emp_tech, call_type="job_closeout", job_id=job.id, diagnosis_done=True,
+                                 photos_uploaded=True, options_presented=False, customer_understood=True)
+        alert = self.alerts("missed_steps")
+        self.assertTrue(alert and closeout.missed_steps)
+        closeout.options_presented = True  # the office confirmed the options were given
+        self.assertFalse(closeout.missed_steps)
+        self.Alert._cron_reescalate()
+        self.assertEqual(alert.state, "resolved")
+        self.assertIn("Nothing is missing any more", alert.resolution_note)
