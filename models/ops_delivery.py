@@ -19,6 +19,9 @@ DEFAULT_SAFETY_CALL_MINUTES = 15
 DEFAULT_NUDGE_MINUTES = 30
 DEFAULT_AM_CUTOFF = 10.0  # local hour, as the shipped missed-check-in rule
 NUDGE_CHANNELS = ("sms", "email", "teams", "slack")
+# a company-wide incoming webhook per channel: (res.company field, name, payload)
+WEBHOOKS = {"slack": ("ops_slack_webhook_url", "Slack", delivery.slack_payload),
+            "teams": ("ops_teams_webhook_url", "Teams", delivery.teams_payload)}
 
 
 class OpsAlertChannel(models.Model):
@@ -244,33 +247,38 @@ class OpsDelivery(models.Model):
     def _param(self, key, default=None):
         return self.env["ir.config_parameter"].sudo().get_param(f"ops_coach.{key}", default)
 
+    def _twilio_account(self, purpose):
+        """``(account SID, auth token, sender)``, the photo links' Twilio settings."""
+        account = tuple(self._param(key) for key in ("twilio_account_sid", "twilio_auth_token", "twilio_sms_from"))
+        if not all(account):
+            raise ValueError(f"Twilio {purpose} is not set up (account SID, auth token, sender)")
+        return account
+
     def _text(self, url):
         return delivery.sms_body(self.body, url)
 
     def _send_sms(self, url):
         number = self._mobile()
-        sid, token, sender = (self._param(key) for key in ("twilio_account_sid", "twilio_auth_token",
-                                                            "twilio_sms_from"))
-        if not (sid and token and sender):
-            raise ValueError("Twilio texting is not set up (account SID, auth token, sender)")
+        sid, token, sender = self._twilio_account("texting")
         target, form, headers = upload.twilio_message(self._param("twilio_api_base", upload.TWILIO_API_BASE), sid,
                                                       token, number, sender, self._text(url))
         response = requests.post(target, data=form, headers=headers, timeout=SEND_TIMEOUT)
         return response.status_code, response.text, upload.mask_number(number), self._sid_of(response)
 
     def _send_slack(self, url):
-        hook = self.employee_id.company_id.sudo().ops_slack_webhook_url
-        if not hook:
-            raise ValueError("no Slack webhook is set for the company")
-        response = requests.post(hook, json=delivery.slack_payload(self.body, url), timeout=SEND_TIMEOUT)
-        return response.status_code, response.text, "Slack", ""
+        return self._send_webhook("slack", url)
 
     def _send_teams(self, url):
-        hook = self.employee_id.company_id.sudo().ops_teams_webhook_url
+        return self._send_webhook("teams", url)
+
+    def _send_webhook(self, channel, url):
+        """Slack and Teams: a JSON post to the company's incoming-webhook URL."""
+        field, label, build = WEBHOOKS[channel]
+        hook = self.employee_id.company_id.sudo()[field]
         if not hook:
-            raise ValueError("no Teams webhook is set for the company")
-        response = requests.post(hook, json=delivery.teams_payload(self.body, url), timeout=SEND_TIMEOUT)
-        return response.status_code, response.text, "Teams", ""
+            raise ValueError(f"no {label} webhook is set for the company")
+        response = requests.post(hook, json=build(self.body, url), timeout=SEND_TIMEOUT)
+        return response.status_code, response.text, label, ""
 
     def _send_email(self, url):
         email = self.user_id.email or self.employee_id.sudo().work_email
@@ -284,10 +292,9 @@ class OpsDelivery(models.Model):
 
     def _send_call(self, url):
         number = self._mobile()
-        sid, token, sender = (self._param(key) for key in ("twilio_account_sid", "twilio_auth_token",
-                                                            "twilio_sms_from"))
-        if not (sid and token and sender) or sender.startswith("MG"):
-            raise ValueError("Twilio calling is not set up (account SID, auth token, a Twilio number to call from)")
+        sid, token, sender = self._twilio_account("calling")
+        if sender.startswith("MG"):
+            raise ValueError("a call needs a Twilio number to call from, not a Messaging Service")
         voice, language = self.env["ops.line"]._twilio_voice()
         action = f"{self.env['ops.line']._public_base()}/ops_coach/twilio/alert_ack"
         twiml = twilio.alert_call(self.body, action, voice, language)

@@ -1,5 +1,24 @@
+import http.server
+import threading
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def serve_on_loopback(test_class, handler):
+    """An outside service faked by ``handler`` on a free loopback port, for
+    the test class's lifetime: its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    test_class.addClassCleanup(server.shutdown)
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def use_twilio(env, api_base, account_sid, auth_token, sender):
+    """The addon's Twilio client pointed at ``api_base`` with these credentials."""
+    for key, value in (("twilio_account_sid", account_sid), ("twilio_auth_token", auth_token),
+                       ("twilio_sms_from", sender), ("twilio_api_base", api_base)):
+        env["ir.config_parameter"].set_param(f"ops_coach.{key}", value)
 
 
 class OpsCoachCase(TransactionCase):

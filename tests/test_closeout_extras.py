@@ -8,7 +8,6 @@ import hashlib
 import http.server
 import json
 import re
-import threading
 import urllib.parse
 
 from freezegun import freeze_time
@@ -16,6 +15,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from .common import serve_on_loopback, use_twilio
 from .test_vapi import JOURNAL_LOG, VapiCase, tool_calls
 
 SID, TOKEN, SENDER = "AC00000000000000000000000000000001", "sms-auth-token", "+15550100000"
@@ -51,13 +51,7 @@ class CloseoutCase(VapiCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilio)
-        threading.Thread(target=cls.fake.serve_forever, daemon=True).start()
-        cls.addClassCleanup(cls.fake.shutdown)
-        params = cls.env["ir.config_parameter"]
-        for key, value in (("twilio_account_sid", SID), ("twilio_auth_token", TOKEN),
-                           ("twilio_sms_from", SENDER), ("twilio_api_base", f"http://127.0.0.1:{cls.fake.server_port}")):
-            params.set_param(f"ops_coach.{key}", value)
+        use_twilio(cls.env, serve_on_loopback(cls, FakeTwilio), SID, TOKEN, SENDER)
         # the demo's HVAC job (job type "HVAC maintenance", sheet "HVAC tune-up"), closed out by the test tech
         cls.job = cls.env.ref("ops_coach.demo_job_hvac_rivera")
         cls.job.user_ids = cls.user_tech
