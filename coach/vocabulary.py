@@ -183,3 +183,15 @@ BLOCKER_KINDS = (("parts", "Parts / stock"), ("schedule", "Schedule / dispatch")
 OTHER_BLOCKER = "other"
 # where a blocker kind goes: a role's holder, the caller's manager, or a named user
 BLOCKER_ROUTE_TARGETS = (("role", "A role"), ("manager", "The caller's manager"), ("user", "A named user"))
+
+# ------------------------------------------------------------- access by role
+# the Ops access a role's level grants (the highest of a person's roles wins): owners and execs
+# see the company, managers their team, everyone else himself
+ACCESS_BY_LEVEL = {"owner": "director", "exec": "director", "management": "manager"}
+ACCESS_ORDER = ("user", "manager", "director")
+
+
+def access_for(levels):
+    """``user``, ``manager`` or ``director`` for a person holding roles of ``levels``."""
+    granted = [ACCESS_BY_LEVEL.get(level, "user") for level in levels] or ["user"]
+    return max(granted, key=ACCESS_ORDER.index)

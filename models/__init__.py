@@ -12,6 +12,7 @@ from . import ops_strength
 from . import ops_tech_profile
 from . import ops_tech_profile_today
 from . import ops_tech_profile_page
+from . import ops_tech_profile_access
 from . import ops_briefing
 from . import res_company
 from . import digest

@@ -5,7 +5,8 @@ import json
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import OpsCoachCase
@@ -97,3 +98,31 @@ class TestWhatTheManagerSees(VapiCase):
         self.assertEqual(as_manager.read(["coaching_answer"])[0]["coaching_answer"], "I rush my close-outs")
         _s, start = self.post(envelope("assistant-request", call_id="call-2"))
         self.assertIn("he can read your coaching answers too", start["assistant"]["model"]["messages"][0]["content"])
+
+
+@tagged("post_install", "-at_install")
+class TestGiveAccess(OpsCoachCase):
+    def profile(self, name, email, role):
+        employee = self.env["hr.employee"].create({"name": name, "work_email": email})
+        return self.env["ops.tech_profile"].create({"employee_id": employee.id, "role_ids": [
+            Command.set(self.env.ref(f"ops_coach.role_{role}").ids)]})
+
+    def test_one_action_makes_the_user_with_the_access_his_role_calls_for_and_invites_him(self):
+        tech = self.profile("Nina Tech", "nina.tech@example.com", "technician")
+        lead = self.profile("Omar Lead", "omar.lead@example.com", "service_manager")
+        result = (tech | lead).with_user(self.user_director).action_give_access()
+        self.assertIn("Nina Tech is invited at nina.tech@example.com as user", result["params"]["message"])
+        user = tech.employee_id.user_id
+        self.assertEqual(user.login, "nina.tech@example.com")
+        self.assertTrue(user.has_group("ops_coach.group_ops_user"))
+        self.assertFalse(user.has_group("ops_coach.group_ops_manager"))
+        self.assertTrue(lead.employee_id.user_id.has_group("ops_coach.group_ops_manager"))
+        self.assertEqual(user.partner_id.signup_type, "signup", "Odoo's invitation to set his password was sent")
+
+    def test_only_a_director_gives_access_and_an_email_is_needed(self):
+        tech = self.profile("Nina Tech", False, "technician")
+        with self.assertRaises(AccessError):
+            tech.with_user(self.user_manager).action_give_access()
+        with self.assertRaises(UserError):
+            tech.with_user(self.user_director).action_give_access()
+        self.assertFalse(tech.employee_id.user_id)

@@ -93,3 +93,11 @@ def test_a_follow_up_is_read_from_its_code_or_a_plain_word():
 def test_follow_through_counts_partly_as_half_and_nothing_asked_as_unknown():
     assert vocabulary.follow_through(done=2, partly=1, asked=4) == 62.5
     assert vocabulary.follow_through(done=0, partly=0, asked=0) is None
+
+
+def test_access_follows_the_highest_role():
+    from coach.vocabulary import access_for
+    assert access_for(["field"]) == "user"
+    assert access_for(["field", "management"]) == "manager"
+    assert access_for(["owner", "exec"]) == "director"
+    assert access_for([]) == "user"
