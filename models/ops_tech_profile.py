@@ -43,6 +43,7 @@ class OpsTechProfile(models.Model):
     )
     start_date = fields.Date(help="First day in the company or in the role.")
     phone_ids = fields.One2many("ops.caller_number", "profile_id", string="Caller numbers")
+    number_problem = fields.Char(compute="_compute_number_problem", help="Why the line would not recognise him.")
     checkin_count = fields.Integer(compute="_compute_counts")
     escalation_count = fields.Integer(compute="_compute_counts")
 
@@ -112,6 +113,42 @@ class OpsTechProfile(models.Model):
         e164 = normalize_e164(employee.mobile_phone, region)
         if e164 and not self.env["ops.caller_number"].sudo().search_count([("e164", "=", e164)], limit=1):
             vals["phone_ids"] = [Command.create({"number": employee.mobile_phone})]
+
+    def _numbers_from_mobiles(self):
+        """Profiles with no caller number take their employee's mobile when it
+        can be read now (say, once the company's country is set)."""
+        Number = self.env["ops.caller_number"].sudo()
+        for profile in self.filtered(lambda p: not p.phone_ids and p.employee_id.sudo().mobile_phone):
+            mobile = profile.employee_id.sudo().mobile_phone
+            e164 = normalize_e164(mobile, profile.company_id.country_id.code)
+            if e164 and not Number.search_count([("e164", "=", e164)], limit=1):
+                Number.create({"profile_id": profile.id, "number": mobile})
+
+    @api.depends("phone_ids", "employee_id.mobile_phone", "company_id.country_id")
+    def _compute_number_problem(self):
+        """Why the line would not know this person by his phone, in words a GM can act on."""
+        for profile in self:
+            mobile = profile.employee_id.sudo().mobile_phone
+            country = profile.company_id.country_id
+            if profile.phone_ids:
+                profile.number_problem = False
+            elif not mobile:
+                profile.number_problem = self.env._(
+                    "No caller number: the line will not know him by his phone and will ask for his PIN. "
+                    "Add his mobile under Caller numbers.")
+            elif not country and not mobile.strip().startswith("+"):
+                profile.number_problem = self.env._(
+                    "His mobile %(number)s has no country code and your company has no country: set the "
+                    "company's country in Settings (his number is then taken), or type it with its country "
+                    "code (+1 312 555 0111).", number=mobile)
+            elif not normalize_e164(mobile, country.code):
+                profile.number_problem = self.env._(
+                    "His mobile %(number)s is not a valid number for %(country)s: check it on his employee form.",
+                    number=mobile, country=country.name or self.env._("any country"))
+            else:
+                profile.number_problem = self.env._(
+                    "His mobile %(number)s already identifies another caller: give him another number.",
+                    number=mobile)
 
     @staticmethod
     def _m2m_ids(commands):

@@ -31,6 +31,9 @@ class ResCompany(models.Model):
         clear_line_cache_on(self, vals, {"country_id", "ops_words_private", "ops_say_what_is_kept"})
         if "ops_words_private" in vals:
             self._apply_words_privacy()
+        if vals.get("country_id"):  # the local mobiles that could not be read before now can
+            self.env["ops.tech_profile"].search([("company_id", "in", self.ids), ("phone_ids", "=", False)]) \
+                ._numbers_from_mobiles()
         return result
 
     def _apply_words_privacy(self):

@@ -126,3 +126,18 @@ class TestGiveAccess(OpsCoachCase):
         with self.assertRaises(UserError):
             tech.with_user(self.user_director).action_give_access()
         self.assertFalse(tech.employee_id.user_id)
+
+
+@tagged("post_install", "-at_install")
+class TestNumbersNeverFailSilently(OpsCoachCase):
+    def test_a_mobile_skipped_for_want_of_a_country_is_said_and_taken_once_the_country_is_set(self):
+        self.company.country_id = False
+        employee = self.env["hr.employee"].create({"name": "Paz Tech", "mobile_phone": "(312) 555-0111"})
+        profile = self.env["ops.tech_profile"].create({"employee_id": employee.id, "role_ids": [
+            Command.set(self.role_tech.ids)]})
+        self.assertFalse(profile.phone_ids)
+        self.assertIn("your company has no country: set the company's country in Settings", profile.number_problem)
+        self.company.country_id = self.env.ref("base.us")
+        self.assertEqual(profile.phone_ids.e164, "+13125550111", "taken once the country is set")
+        self.assertFalse(profile.number_problem)
+        self.assertEqual(self.env["ops.caller_number"]._profile_for_number("+1 312 555 0111", "US"), profile)
