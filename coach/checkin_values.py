@@ -46,11 +46,14 @@ def check_energy(value, label="energy"):
     return energy
 
 
-def check_not_ready_reason(ready, reason):
-    """A not-ready answer needs one of the known reasons; a ready one none."""
+def check_not_ready_reason(ready, reason, complete=True):
+    """A not-ready answer needs one of the known reasons; a ready one none. A
+    call still going, or cut short, may not have reached the reason yet."""
     if ready:
         if reason:
             raise InvalidValue("a not-ready reason only applies when the caller is not ready")
+        return None
+    if not complete and not reason:
         return None
     if reason not in NOT_READY_REASONS:
         raise InvalidValue("not-ready reason must be one of: " + ", ".join(NOT_READY_REASONS))

@@ -320,6 +320,10 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
     return Turn("ask", following.question, following)
 
 
+# the choice a step given up on takes, when it offers one (a not-ready reason that was not understood)
+CATCH_ALL = "other"
+
+
 def _invalid(state, step, error):
     """Ask again once; after a second invalid (or silent) answer, move on."""
     if step.key not in state.tried:
@@ -327,6 +331,8 @@ def _invalid(state, step, error):
         spoken = str(error).replace(step.key, "that answer", 1)
         return Turn("invalid", f"Sorry, {spoken}. {step.question}", step)
     state.skipped.add(step.key)
+    if CATCH_ALL in dict(step.choices):  # "something else": kept as its catch-all, never left empty
+        state.answers[step.key] = CATCH_ALL
     following = next_step(state)
     if following is None:
         return Turn("done", state.flow.closing, done=True)

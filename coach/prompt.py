@@ -111,7 +111,7 @@ def _caller_section(context, flows):
                      "longer blocked) with the log.")
     if context.get("suggested_training"):
         lines.append(f"His manager approved a training for him: offer it as today's commitment: "
-                     f"\"{context['suggested_training']}\"")
+                     f"\"{context['suggested_training']}\" (say: \"{training_offer(context['suggested_training'])}\")")
     if context.get("agenda"):
         lines.append(agenda_text(context["agenda"]))
     if len(flows) > 1:
@@ -136,6 +136,11 @@ def what_is_kept(words_private):
     if words_private:
         return f"One last thing: {seen}; your own words, like your coaching answers, stay between you and the coach."
     return f"One last thing: {seen}, and he can read your coaching answers too."
+
+
+def training_offer(training):
+    """What the line says of a training the caller's manager approved."""
+    return f"Your manager approved a training for you: {training}. Make it today's commitment if it fits."
 
 
 def followup_question(commitment, today):

@@ -215,13 +215,14 @@ class OpsCheckin(models.Model):
         for checkin in self.filtered("energy_level"):
             check_or_raise(checkin_values.check_energy, checkin.energy_level)
 
-    @api.constrains("ready_status", "not_ready_reason")
+    @api.constrains("ready_status", "not_ready_reason", "completion_status")
     def _check_ready(self):
         for checkin in self.filtered("ready_status"):
             check_or_raise(
                 checkin_values.check_not_ready_reason,
                 checkin.ready_status == "ready",
                 checkin.not_ready_reason,
+                checkin.completion_status == "complete",
             )
 
     @api.constrains("focus_summary")

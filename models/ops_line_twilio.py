@@ -177,7 +177,7 @@ class OpsLineTwilio(models.AbstractModel):
         call_state.left_out |= prompt.lacking_steps(call_state.flow, dict(self._caller_context(profile), **asked_back))
         turn = engine.start(call_state)
         briefing_said = "" if short else self._company_briefing(profile)
-        told = " ".join(text for text in (briefing_said, asked_back.get("blocker_news")) if text)
+        told = " ".join(text for text in (briefing_said, asked_back.get("told_first")) if text)
         if told:  # the owner's briefing, a blocker's news: said before the first question
             turn = dataclasses.replace(turn, prompt=f"{told} {turn.prompt}")
         state.update(stage="flow", engine=call_state.to_dict(), asked_back=asked_back)
@@ -193,13 +193,14 @@ class OpsLineTwilio(models.AbstractModel):
         """The caller's open commitment and blocker, as the asked-back steps
         name them, and the news of his resolved blockers; empty when nothing is open."""
         last = self._last_commitment(profile)
-        news, still_open, _training = self._said_back(profile)
-        if not (last or news or still_open):
+        news, still_open, training = self._said_back(profile)
+        if not (last or news or still_open or training):
             return {}
         today = self._local_now(self._caller_facts(profile)).date()
         return {"commitment_when": prompt.followup_when(last[1], today) if last else "",
                 "last_commitment_text": last[0] if last else "",
-                "open_blocker": still_open[0] if still_open else "", "blocker_news": " ".join(news)}
+                "open_blocker": still_open[0] if still_open else "",
+                "told_first": " ".join(news + ((prompt.training_offer(training),) if training else ()))}
 
     @api.model
     def _with_asked_back(self, flow):

@@ -226,6 +226,16 @@ class TestTwilioScriptedLine(TwilioCase):
         self.assertEqual(self.last_event().effects_state, "done", "no send left failing for the retry cron")
 
 
+    @freeze_time(EARLY)
+    def test_not_ready_is_saved_as_the_call_goes_and_a_reason_not_understood_is_other(self):
+        self.walk([{"SpeechResult": "no", "Confidence": "0.9"}])
+        self.assertRecordValues(self.twilio_checkin(), [{"ready_status": "not_ready", "not_ready_reason": False,
+                                                         "completion_status": "partial"}])
+        self.walk([{"SpeechResult": "no", "Confidence": "0.9"}, {"SpeechResult": "it's complicated"},
+                   {"SpeechResult": "hard to say"}], call_sid="CA0002")
+        self.assertEqual(self.twilio_checkin("CA0002").not_ready_reason, "other")
+
+
 @tagged("post_install", "-at_install")
 class TestTwilioAsksBack(TwilioCase):
     """What the caller left open is asked first on the scripted line, in the flow data's words."""
@@ -257,3 +267,14 @@ class TestTwilioAsksBack(TwilioCase):
         self.assertIn("Morning Tech, quick check-in", said[0])
         self.assertNotIn("committed to", said[0])
         self.assertFalse(self.twilio_checkin().commitment_followup)
+
+    @freeze_time(EARLY)
+    def test_an_approved_training_is_offered_first_and_only_once(self):
+        self.env["ops.escalation"].create({
+            "employee_id": self.emp_tech.id, "rule_id": self.env.ref("ops_coach.rule_kpi_decline").id,
+            "reason": "First-time fix worse two weeks in a row", "training_suggestion": "Ride along twice",
+            "training_state": "approved", "training_approved_date": "2026-11-23 20:00:00"})
+        said = self.walk(AM_ANSWERS)
+        self.assertIn("Your manager approved a training for you: Ride along twice. Make it today's commitment", said[0])
+        again = self.walk(AM_ANSWERS, call_sid="CA0002")
+        self.assertNotIn("Ride along twice", again[0], "heard once")

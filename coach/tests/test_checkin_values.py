@@ -75,3 +75,9 @@ def test_unknown_period_is_an_error():
 )
 def test_last_full_workweek(today, monday):
     assert last_full_workweek(today) == monday
+
+
+def test_a_call_cut_short_before_the_reason_is_still_a_valid_not_ready():
+    assert check_not_ready_reason(False, False, complete=False) is None
+    with pytest.raises(InvalidValue):
+        check_not_ready_reason(False, False, complete=True)

@@ -238,3 +238,15 @@ def test_a_step_left_out_for_this_caller_is_not_asked_nor_counted_as_skipped():
     assert engine.next_step(state).key == "commitment"
     kept = engine.CallState.from_dict(state.to_dict(), {flow.code: flow})
     assert kept.left_out == {"goal_action_today"} and not kept.skipped
+
+
+def test_a_choice_given_up_on_takes_its_catch_all_so_the_answers_still_save():
+    flows = load_flows()
+    state = engine.CallState(flows["tech_am"])
+    engine.start(state)
+    engine.answer(state, "nope", flows)  # not ready
+    engine.answer(state, "my truck, no, the other thing", flows)
+    turn = engine.answer(state, "it's complicated", flows)
+    assert turn.kind in ("skipped", "done")
+    assert state.answers["not_ready_reason"] == "other"
+    assert "not_ready_reason" in state.skipped
