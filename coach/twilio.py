@@ -90,6 +90,11 @@ class Message(payload.Message):
         return spoken or payload.text(self.raw.get("Digits")).strip() or None
 
     @property
+    def digits(self):
+        """The keys pressed, as Twilio sent them ("" when none)."""
+        return payload.text(self.raw.get("Digits")).strip()
+
+    @property
     def call_status(self):
         return payload.identifier(self.raw.get("CallStatus"))
 

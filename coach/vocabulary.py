@@ -184,6 +184,9 @@ OTHER_BLOCKER = "other"
 # where a blocker kind goes: a role's holder, the caller's manager, or a named user
 BLOCKER_ROUTE_TARGETS = (("role", "A role"), ("manager", "The caller's manager"), ("user", "A named user"))
 
+# the roles that see the whole company: briefed on it, and hearing it as their call opens
+HEAD_ROLES = ("owner", "ops_director")
+
 # ------------------------------------------------------------- access by role
 # the Ops access a role's level grants (the highest of a person's roles wins): owners and execs
 # see the company, managers their team, everyone else himself

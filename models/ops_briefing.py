@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools.misc import format_amount
 
 from ..coach import briefing
-from ..coach.vocabulary import MORNING_CALL_TYPES
+from ..coach.vocabulary import HEAD_ROLES, MORNING_CALL_TYPES
 from .ops_tools import company_now, line_now
 
 SEND_WINDOW_HOURS = 3  # a cron that ran late still briefs the morning, not the evening
@@ -113,7 +113,7 @@ class OpsBriefing(models.Model):
     def _heads(self, company):
         """The owner and ops director (by role): they are briefed on the whole company."""
         Rule = self.env["ops.escalation_rule"]
-        return Rule._role_users("owner", company) | Rule._role_users("ops_director", company)
+        return self.env["res.users"].union(*(Rule._role_users(code, company) for code in HEAD_ROLES))
 
     @api.model
     def _facts_for(self, user, company, profiles, heads, day, now):

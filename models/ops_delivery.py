@@ -17,7 +17,6 @@ BATCH = 50
 SAFETY = "safety_issue"  # the rule kind that is urgent: sent at once, and phoned when nobody acknowledges
 DEFAULT_SAFETY_CALL_MINUTES = 15
 DEFAULT_NUDGE_MINUTES = 30
-DEFAULT_AM_CUTOFF = 10.0  # local hour, as the shipped missed-check-in rule
 NUDGE_CHANNELS = ("sms", "email", "teams", "slack")
 # a company-wide incoming webhook per channel: (res.company field, name, payload)
 WEBHOOKS = {"slack": ("ops_slack_webhook_url", "Slack", delivery.slack_payload),
@@ -152,8 +151,7 @@ class OpsDelivery(models.Model):
     def _queue_nudges(self, now):
         """One reminder, on his working day, to each person whose morning call is
         required and not made, in the last minutes before it counts as missed."""
-        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
-        cutoff = rule.threshold_value if rule else DEFAULT_AM_CUTOFF
+        cutoff = self.env["ops.escalation_rule"]._am_cutoff()
         lead = int(self._param("nudge_minutes", DEFAULT_NUDGE_MINUTES) or DEFAULT_NUDGE_MINUTES)
         profiles = self.env["ops.tech_profile"].search([("role_ids.am_required", "=", True)])
         due = {}

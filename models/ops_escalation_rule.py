@@ -10,6 +10,7 @@ from .ops_tools import line_now
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
 # as the shipped rules say, for a company whose rule is archived
 DEFAULT_THRESHOLDS = {"low_energy": 2.0, "low_energy_days": 2, "kpi_decline_periods": 2}
+DEFAULT_AM_CUTOFF = 10.0  # local hour, as the shipped missed-check-in rule
 
 
 class OpsEscalationRule(models.Model):
@@ -127,6 +128,13 @@ class OpsEscalationRule(models.Model):
             else:
                 thresholds["kpi_decline_periods"] = rule.consecutive_periods
         return tuple(thresholds.items())
+
+    @api.model
+    def _am_cutoff(self):
+        """The local hour a required morning call counts as missed: the missed-check-in
+        rule's, else the shipped one's. Today, the rule and the nudge all read it."""
+        rule = self.search([("kind", "=", "missed_checkin")], limit=1)
+        return rule.threshold_value if rule else DEFAULT_AM_CUTOFF
 
     # ---------------------------------------------------------- recipients
     @api.model

@@ -28,8 +28,6 @@ ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
 # what every message of a call needs to know of its caller, kept between requests
 CallerFacts = collections.namedtuple(
     "CallerFacts", "profile_id employee_id company_id name tz role_ids flows primary_kpis user_id manages heads")
-# the roles that hear the company briefing as their call opens
-HEAD_ROLES = ("owner", "ops_director")
 FlowFacts = collections.namedtuple("FlowFacts", "id code call_type window role_ids")
 
 
@@ -96,7 +94,7 @@ class OpsLine(models.AbstractModel):
             primary_kpis=tuple((kpi.id, kpi.code or "", kpi.name or "") for kpi in profile.primary_kpi_ids),
             user_id=employee.user_id.id,
             manages=bool(employee.user_id) and employee.user_id.has_group("ops_coach.group_ops_manager"),
-            heads=any(code in HEAD_ROLES for code in profile.role_ids.mapped("code")))
+            heads=any(code in vocabulary.HEAD_ROLES for code in profile.role_ids.mapped("code")))
 
     @api.model
     def _local_now(self, facts, now=None):

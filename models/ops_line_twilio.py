@@ -16,11 +16,6 @@ PHOTO_LINK_SAID = "I'm sending you this job's photo link now."
 ASKED_BACK = "asked_back"  # the flow whose steps open a scripted call when the caller left something open
 
 
-def payload_digits(message):
-    """The keys pressed, as Twilio sent them."""
-    return (message.raw.get("Digits") or "").strip()
-
-
 class OpsLineTwilio(models.AbstractModel):
     """The scripted line: a Twilio number running the flows with no LLM. The
     engine asks one step per <Gather>; the call's state lives on its
@@ -52,7 +47,7 @@ class OpsLineTwilio(models.AbstractModel):
         """A key pressed on a safety call we placed: 1 acknowledges the alert, as the person called."""
         called = self.env["ops.delivery"].sudo().search(
             [("channel", "=", "call"), ("provider_ref", "=", message.call_id)], limit=1)
-        if not called or payload_digits(message) != "1":
+        if not called or message.digits != "1":
             return self._twilio_goodbye("Nothing was changed. Goodbye.")
         alert = called.alert_id.with_user(called.user_id)
         if alert.state == "new":

@@ -10,7 +10,6 @@ from .ops_tools import line_now, local_now
 
 OPEN = ("new", "acknowledged")
 STREAK_KINDS = ("low_energy_streak", "kpi_decline")
-DEFAULT_AM_CUTOFF = 10.0  # local hour, when no missed-check-in rule says otherwise (as the shipped rule)
 
 
 class OpsTechProfileToday(models.Model):
@@ -85,8 +84,7 @@ class OpsTechProfileToday(models.Model):
         for alert in self.env["ops.escalation"].search(
                 [("employee_id", "in", self.employee_id.ids), ("state", "in", OPEN)], order="raised_date"):
             alerts[alert.employee_id.id] |= alert
-        rule = self.env["ops.escalation_rule"].search([("kind", "=", "missed_checkin")], limit=1)
-        missed = self._missing_am_call(now, rule.threshold_value if rule else DEFAULT_AM_CUTOFF)
+        missed = self._missing_am_call(now, self.env["ops.escalation_rule"]._am_cutoff())
         facts = {}
         for profile in self:
             employee = profile.employee_id.id

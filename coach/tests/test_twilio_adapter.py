@@ -59,3 +59,9 @@ def test_twiml_is_escaped_and_listens_for_speech_and_keys():
     assert "Energy &lt;today&gt; &amp; tomorrow?" in xml
     assert 'input="speech dtmf"' in xml and 'actionOnEmptyResult="true"' in xml and 'hints="yes, no"' in xml
     assert twilio.say_and_hang_up("Bye").endswith("<Say language=\"en-US\">Bye</Say><Hangup /></Response>")
+
+
+def test_the_keys_pressed_on_a_safety_call_are_read_as_sent():
+    message = twilio.parse_body(b"CallSid=CA42&Digits=1&From=%2B15550100000", "alert_ack")
+    assert (message.type, message.call_id, message.digits) == ("alert_ack", "CA42", "1")
+    assert twilio.parse_body(b"CallSid=CA42", "alert_ack").digits == ""
