@@ -4,16 +4,16 @@ blockers, and how fast they are cleared.
 The word lists come from data (the routing table); this module only reads them.
 """
 
-import re
 import statistics
 
+from .lexicon import ENGLISH, words
 from .vocabulary import BLOCKER_KINDS, OTHER_BLOCKER
 
 KIND_CODES = tuple(code for code, _label in BLOCKER_KINDS)
 
 
 def _words(text):
-    return " " + " ".join(re.findall(r"[\w']+", str(text or "").lower())) + " "
+    return " " + " ".join(words(text)) + " "
 
 
 def kind_of(note, word_lists):
@@ -36,17 +36,18 @@ def valid_kind(said):
     return code if code in KIND_CODES else None
 
 
-def news(blocker_note, resolver, resolution_note):
+def news(blocker_note, resolver, resolution_note, lexicon=ENGLISH):
     """What the line tells the caller of a blocker someone cleared."""
     what = _clause(blocker_note)
-    who = resolver or "The office"
+    who = resolver or lexicon.say("the_office")
     how = _clause(resolution_note)
-    return f"{what[:1].upper()}{what[1:]}: {who} resolved it" + (f": {how}." if how else ".")
+    return lexicon.say("blocker_news_how" if how else "blocker_news", what=f"{what[:1].upper()}{what[1:]}",
+                       who=who, how=how)
 
 
-def still_blocked_question(blocker_note):
+def still_blocked_question(blocker_note, lexicon=ENGLISH):
     """The question that asks an open blocker back."""
-    return f"Last time you were blocked: {_clause(blocker_note)}. Still blocked?"
+    return lexicon.say("still_blocked", note=_clause(blocker_note))
 
 
 def _clause(text):

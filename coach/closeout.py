@@ -10,10 +10,8 @@ import dataclasses
 import re
 
 from .checkin_values import JOB_CHECKLIST, InvalidValue
-from .flow import NUMBER_WORDS as SPOKEN_NUMBERS
+from .lexicon import ENGLISH, fold
 
-# the engine's number words, and how a quantity is said before a part
-NUMBER_WORDS = dict(SPOKEN_NUMBERS, **{"a": 1, "an": 1, "a couple of": 2, "a pair of": 2})
 FILLER = re.compile(r"^(?:(?:new|replacement|replace|the|of|some|install|installing)\s+)+", re.IGNORECASE)
 TIERS = {"good": "Good", "better": "Better", "best": "Best", "1": "Good", "2": "Better", "3": "Best",
          "basic": "Good", "standard": "Better", "premium": "Best"}
@@ -45,11 +43,16 @@ class QuoteItem:
     said: str = ""  # as the technician said it
 
 
-def _quantity(value):
+def quantity_words(lexicon):
+    """How a quantity is said before a part: the number words, "a", "a couple of"."""
+    return dict(lexicon.number_words, **{fold(phrase): n for phrase, n in lexicon.quantity_words.items()})
+
+
+def _quantity(value, lexicon=ENGLISH):
     if isinstance(value, bool):
         raise InvalidValue("quantity must be a number")
     if isinstance(value, str):
-        value = NUMBER_WORDS.get(value.strip().lower(), value)
+        value = quantity_words(lexicon).get(fold(value.strip()), value)
     try:
         quantity = float(value)
     except (TypeError, ValueError, OverflowError):
@@ -74,13 +77,14 @@ def split_spoken(text):
     return [part.strip() for part in parts if part.strip()]
 
 
-def spoken_item(text):
+def spoken_item(text, lexicon=ENGLISH):
     """ "two new filters" → (2.0, "filters")."""
     words = " ".join(str(text).split())
     quantity = 1.0
-    for phrase in sorted(NUMBER_WORDS, key=len, reverse=True):
-        if words.lower().startswith(phrase + " "):
-            quantity, words = float(NUMBER_WORDS[phrase]), words[len(phrase) + 1:]
+    said = quantity_words(lexicon)
+    for phrase in sorted(said, key=len, reverse=True):
+        if fold(words).startswith(phrase + " "):
+            quantity, words = float(said[phrase]), words[len(phrase) + 1:]
             break
     else:
         leading = re.match(r"^(\d+(?:\.\d+)?)\s*(?:x\s+)?", words)

@@ -7,6 +7,8 @@ alert is committed; this module decides the words, the payloads, the retries.
 import hashlib
 import secrets
 
+from .lexicon import ENGLISH
+
 # the channels a person may choose (XML ids ops_coach.alert_channel_<code>)
 CHANNELS = (("odoo", "Odoo to-do"), ("email", "Email"), ("sms", "Text (SMS)"), ("slack", "Slack"),
             ("teams", "Microsoft Teams"), ("call", "Phone call"))
@@ -74,10 +76,10 @@ def teams_payload(text, url=""):
         "contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}]}
 
 
-def nudge_text(first_name, line_number):
+def nudge_text(first_name, line_number, lexicon=ENGLISH):
     """The one reminder before the morning call is counted missed."""
-    call = f"call {line_number}" if line_number else "call the Ops line"
-    return f"Morning {first_name}, the Ops line hasn't heard from you yet: {call} when you can."
+    call = lexicon.say("nudge_call", number=line_number) if line_number else lexicon.say("nudge_call_line")
+    return lexicon.say("nudge", first=first_name, call=call)
 
 
 def nudge_due(local_hour, cutoff, lead_minutes):

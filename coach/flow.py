@@ -10,17 +10,9 @@ import math
 import re
 
 from .checkin_values import InvalidValue, OutOfRange, check_energy, check_focus_words
+from .lexicon import ENGLISH, LEXICONS, fold, switch_asked
+from .lexicon import words as _words
 from .vocabulary import OPS_ONLY
-
-YES_WORDS = {"yes", "y", "yeah", "yep", "yup", "sure", "true", "correct", "affirmative", "1", "ready"}
-NO_WORDS = {"no", "n", "nope", "nah", "false", "negative", "0", "not"}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10}
-MEASURABLE_HINTS = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|every|each|all|before|by|"
-    r"until|per|first|last|noon|morning|tonight|today)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,7 +78,7 @@ class Flow:
     steps: tuple
     greeting: str = ""
     closing: str = ""
-    kill_phrases: tuple = ("skip", "busy", "ops only", "not doing this")
+    kill_phrases: tuple = ()  # the company's own, beside the caller's language's
     time_box_seconds: int = 120
     role_codes: tuple = ()
     window: tuple = (0.0, 24.0)
@@ -114,6 +106,11 @@ class CallState:
     skipped: set = dataclasses.field(default_factory=set)  # steps given up on after a second one
     flagged: set = dataclasses.field(default_factory=set)  # out-of-range answers kept on the second try
     left_out: set = dataclasses.field(default_factory=set)  # optional steps this caller has nothing for
+    language: str = ENGLISH.code  # the lexicon the caller is heard and spoken to in
+
+    @property
+    def lexicon(self):
+        return LEXICONS.get(self.language, ENGLISH)
 
     @property
     def time_up(self):
@@ -124,7 +121,7 @@ class CallState:
         return {"flow": self.flow.code, "answers": self.answers, "reprompted": sorted(self.reprompted),
                 "elapsed_seconds": self.elapsed_seconds, "switched_from": self.switched_from,
                 "tried": sorted(self.tried), "skipped": sorted(self.skipped), "flagged": sorted(self.flagged),
-                "left_out": sorted(self.left_out)}
+                "left_out": sorted(self.left_out), "language": self.language}
 
     @classmethod
     def from_dict(cls, data, flows_by_code):
@@ -132,14 +129,14 @@ class CallState:
                    reprompted=set(data.get("reprompted") or ()), elapsed_seconds=data.get("elapsed_seconds", 0.0),
                    switched_from=data.get("switched_from", ""), tried=set(data.get("tried") or ()),
                    skipped=set(data.get("skipped") or ()), flagged=set(data.get("flagged") or ()),
-                   left_out=set(data.get("left_out") or ()))
+                   left_out=set(data.get("left_out") or ()), language=data.get("language") or ENGLISH.code)
 
 
 @dataclasses.dataclass(frozen=True)
 class Turn:
     """What the channel does next: say ``prompt``; ``done`` ends the flow."""
 
-    kind: str  # ask, reprompt, invalid, switched, done
+    kind: str  # ask, reprompt, invalid, skipped, switched, language, done
     prompt: str = ""
     step: Step = None
     done: bool = False
@@ -164,10 +161,6 @@ def _coerce_like(value, answer):
     return value
 
 
-def _words(text):
-    return re.findall(r"[a-z0-9']+", str(text).lower())
-
-
 def parse_choices(spec):
     """``"ready:yes,yeah|not_ready:no,nope"`` → ((value, (synonyms…)), …)."""
     parsed = []
@@ -176,24 +169,32 @@ def parse_choices(spec):
             continue
         value, _sep, synonyms = part.partition(":")
         value = value.strip()
-        words = tuple(s.strip().lower() for s in synonyms.split(",") if s.strip())
-        parsed.append((value, (value.lower().replace("_", " "),) + words))
+        words = tuple(" ".join(_words(s)) for s in synonyms.split(",") if _words(s))
+        parsed.append((value, (" ".join(_words(value.replace("_", " "))),) + words))
     return tuple(parsed)
 
 
-def normalize_answer(step, raw):
-    """The answer as the value stored in the check-in, or :class:`InvalidValue`."""
+def merge_choices(source, translated):
+    """The choices of ``source`` (their values are what is stored) heard also
+    by the synonyms of a translation; a translated value the source lacks is ignored."""
+    extra = dict(translated)
+    return tuple((value, tuple(dict.fromkeys(synonyms + extra.get(value, ())))) for value, synonyms in source)
+
+
+def normalize_answer(step, raw, lexicon=ENGLISH):
+    """The answer as the value stored in the check-in, or :class:`InvalidValue`;
+    words are read in ``lexicon``'s language."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise InvalidValue(f"{step.key} needs an answer")
     kind = step.answer_type
     if kind == "scale":
-        return _normalize_scale(step, raw)
+        return _normalize_scale(step, raw, lexicon)
     if kind == "yes_no":
-        return _normalize_yes_no(step, raw)
+        return _normalize_yes_no(step, raw, lexicon)
     if kind == "choice":
-        return _normalize_choice(step, raw)
+        return _normalize_choice(step, raw, lexicon)
     if kind == "number":
-        return _normalize_number(step, raw)
+        return _normalize_number(step, raw, lexicon)
     if isinstance(raw, (dict, list)):
         raise InvalidValue(f"{step.key} must be said in words")
     text = " ".join(str(raw).split())
@@ -202,9 +203,9 @@ def normalize_answer(step, raw):
     return text
 
 
-def _normalize_number(step, raw):
+def _normalize_number(step, raw, lexicon):
     if isinstance(raw, str):
-        words = [NUMBER_WORDS.get(w, w) for w in _words(raw.replace("%", ""))]
+        words = [lexicon.number(w) for w in re.findall(r"-?\d+(?:\.\d+)?|[^\W\d_]+", fold(raw))]
         raw = words[0] if len(words) == 1 else raw
     try:
         number = float(raw)
@@ -221,50 +222,51 @@ def _normalize_number(step, raw):
     return number
 
 
-def _normalize_scale(step, raw):
+def _normalize_scale(step, raw, lexicon):
     if isinstance(raw, str):
-        words = _words(raw)
-        numbers = [NUMBER_WORDS.get(w, w) for w in words]
-        digits = [n for n in numbers if isinstance(n, int) or str(n).isdigit()]
+        numbers = [lexicon.number(w) for w in _words(raw)]
+        digits = [n for n in numbers if isinstance(n, int) or str(n).isdecimal()]
         raw = digits[0] if len(digits) == 1 else raw
     return check_energy(raw, step.key)
 
 
-def _normalize_yes_no(step, raw):
+def _normalize_yes_no(step, raw, lexicon):
     if isinstance(raw, bool):
         return raw
-    words = set(_words(raw)) if isinstance(raw, (str, int)) else set()
-    yes, no = bool(words & YES_WORDS), bool(words & NO_WORDS)
-    if yes == no:
+    said = lexicon.yes_no(raw) if isinstance(raw, (str, int)) else None
+    if said is None:
         raise InvalidValue(f"{step.key} must be yes or no")
-    return yes
+    return said
 
 
-def _normalize_choice(step, raw):
+def _normalize_choice(step, raw, lexicon):
     if isinstance(raw, bool) and len(step.choices) == 2:
         return step.choices[0][0] if raw else step.choices[1][0]
     text = " ".join(_words(raw)) if isinstance(raw, (str, int, float)) else ""
     for value, synonyms in step.choices:
-        if text == value.lower() or text in synonyms:
+        if text == fold(value) or text in synonyms:
             return value
     matches = [value for value, synonyms in step.choices
                if any(re.search(rf"\b{re.escape(s)}\b", text) for s in synonyms)]
     if len(set(matches)) == 1:
         return matches[0]
+    said = lexicon.yes_no(text) if len(step.choices) == 2 else None
+    if said is not None:  # a two-way choice (ready / not ready) answered with a plain yes or no
+        return step.choices[0][0] if said else step.choices[1][0]
     names = ", ".join(value for value, _synonyms in step.choices)
     raise InvalidValue(f"{step.key} must be one of: {names}")
 
 
-def is_measurable(text):
+def is_measurable(text, lexicon=ENGLISH):
     """Rough test for "what, how many, by when": a number, a time or a quantifier."""
-    return bool(MEASURABLE_HINTS.search(str(text or "")))
+    return lexicon.is_measurable(str(text or ""))
 
 
-def wants_out(flow, text):
-    """True when the caller used one of the flow's kill-switch phrases."""
+def wants_out(flow, text, lexicon=ENGLISH):
+    """True when the caller used one of the kill-switch phrases: the flow's, or his language's."""
     said = " ".join(_words(text))
     return any(re.search(rf"\b{re.escape(' '.join(_words(p)))}\b", said)
-               for p in flow.kill_phrases if _words(p))
+               for p in flow.kill_phrases + lexicon.kill_phrases if _words(p))
 
 
 def next_step(state):
@@ -299,10 +301,15 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
     step = next_step(state)
     if step is None:
         return Turn("done", state.flow.closing, done=True)
-    if isinstance(raw, str) and state.flow.code != OPS_ONLY and wants_out(state.flow, raw):
+    if isinstance(raw, str):
+        asked_for = switch_asked(raw, state.lexicon)
+        if asked_for:  # "en español": the rest of the call is in that language
+            state.language = asked_for.code
+            return resume(state)
+    if isinstance(raw, str) and state.flow.code != OPS_ONLY and wants_out(state.flow, raw, state.lexicon):
         return _switch_to_ops_only(state, flows_by_code or {})
     try:
-        value = normalize_answer(step, raw)
+        value = normalize_answer(step, raw, state.lexicon)
     except OutOfRange as error:
         if step.key not in state.tried:
             return _invalid(state, step, error)
@@ -310,7 +317,7 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
         state.flagged.add(step.key)
     except InvalidValue as error:
         return _invalid(state, step, error)
-    if step.reprompt and step.key not in state.reprompted and not is_measurable(value):
+    if step.reprompt and step.key not in state.reprompted and not is_measurable(value, state.lexicon):
         state.reprompted.add(step.key)
         return Turn("reprompt", step.reprompt, step)
     state.answers[step.key] = value
@@ -324,19 +331,35 @@ def answer(state, raw, flows_by_code=None, elapsed_seconds=None):
 CATCH_ALL = "other"
 
 
+def resume(state):
+    """The step the call stands at, asked again in the call's language (once a
+    channel has its flows in that language): after the caller switched."""
+    step = next_step(state)
+    prompt = " ".join(p for p in (state.lexicon.say("switched"), step and step.question) if p)
+    return Turn("language", prompt, step, done=step is None)
+
+
+def sorry(lexicon, step, problem):
+    """Asking ``step`` again after ``problem`` (an :class:`InvalidValue`'s text), in ``lexicon``'s words."""
+    generic = lexicon.reask.get(step.answer_type)
+    if generic:
+        return generic.format(question=step.question)
+    spoken = str(problem).replace(step.key, lexicon.say("that_answer"), 1)
+    return lexicon.say("sorry", problem=spoken, question=step.question)
+
+
 def _invalid(state, step, error):
     """Ask again once; after a second invalid (or silent) answer, move on."""
     if step.key not in state.tried:
         state.tried.add(step.key)
-        spoken = str(error).replace(step.key, "that answer", 1)
-        return Turn("invalid", f"Sorry, {spoken}. {step.question}", step)
+        return Turn("invalid", sorry(state.lexicon, step, error), step)
     state.skipped.add(step.key)
     if CATCH_ALL in dict(step.choices):  # "something else": kept as its catch-all, never left empty
         state.answers[step.key] = CATCH_ALL
     following = next_step(state)
     if following is None:
         return Turn("done", state.flow.closing, done=True)
-    return Turn("skipped", f"Let's move on. {following.question}", following)
+    return Turn("skipped", state.lexicon.say("move_on", question=following.question), following)
 
 
 def _switch_to_ops_only(state, flows_by_code):
@@ -370,7 +393,7 @@ def checkin_values(state):
     return dict(as_fields(state.flow, state.answers), call_type=state.flow.call_type)
 
 
-def validate_arguments(flow, arguments):
+def validate_arguments(flow, arguments, lexicon=ENGLISH):
     """Check a whole set of answers given at once (a voice agent's tool call).
 
     Returns ``(values, problems)``: the normalised values by step key, and one
@@ -389,7 +412,7 @@ def validate_arguments(flow, arguments):
                 problems.append(f"{step.key} is required")
             continue
         try:
-            values[step.key] = normalize_answer(step, raw)
+            values[step.key] = normalize_answer(step, raw, lexicon)
         except InvalidValue as error:
             problems.append(str(error))
     return values, problems

@@ -3,6 +3,7 @@
 import string
 
 from .blockers import still_blocked_question
+from .lexicon import ENGLISH
 from .vocabulary import DEFAULT_KPI_MODE, kpi_trend, on_target
 
 TONE = ("You are Ops Coach, the company's Ops line. Be warm, brief and practical: this is support, "
@@ -71,11 +72,13 @@ def describe_flow(flow, context, tool):
     return "\n".join(lines)
 
 
-def system_prompt(context, flows, ops_only, tool_for_call_type):
-    """The whole prompt: tone, the caller, the flows on offer, the kill switch."""
-    parts = [TONE, _caller_section(context, flows)]
+def system_prompt(context, flows, ops_only, tool_for_call_type, lexicon=ENGLISH):
+    """The whole prompt: tone, the caller's language, the caller, the flows on
+    offer, the kill switch. What the caller hears is quoted in his language."""
+    parts = [f"{TONE}\n{lexicon.say('speak')}", _caller_section(context, flows, lexicon)]
     parts += [describe_flow(flow, context, tool_for_call_type(flow.call_type)) for flow in flows]
-    phrases = ", ".join(f'"{p}"' for p in flows[0].kill_phrases) if flows else ""
+    said = dict.fromkeys(lexicon.kill_phrases + (flows[0].kill_phrases if flows else ()))
+    phrases = ", ".join(f'"{p}"' for p in said)
     parts.append(
         f"## Kill switch\nIf the caller says {phrases} or stays silent twice, stop the script at once and "
         "run this instead, then log it with call_type ops_only:\n"
@@ -84,12 +87,14 @@ def system_prompt(context, flows, ops_only, tool_for_call_type):
                  "that answer only.\n- If the caller reports a safety issue at any point, call "
                  "report_safety_issue at once.\n- Every call must end with exactly one log tool call, "
                  "even if incomplete (set call_completed false)."
+                 "\n- If the caller asks for another language (\"en español\", \"in English\"), speak it for the "
+                 "rest of the call, and say the quoted lines in it."
                  + (f"\n- After the log, end every call with: \"{context['kept_sentence']}\""
                     if context.get("kept_sentence") else ""))
     return "\n\n".join(parts)
 
 
-def _caller_section(context, flows):
+def _caller_section(context, flows, lexicon):
     lines = [f"## The caller\n{context['name']} ({context['roles']})."]
     if context.get("company_briefing"):
         lines.append(f"Open the call with this company briefing, as written, then run the check-in: "
@@ -101,21 +106,21 @@ def _caller_section(context, flows):
     if context.get("coaching_line"):
         lines.append(f"Today's strengths one-liner ({context['strength']}): {context['coaching_line']}")
     if context.get("last_commitment"):
-        question = followup_question(context["last_commitment"], context["today"])
+        question = followup_question(context["last_commitment"], context["today"], lexicon)
         lines.append(f"Before the check-in, ask: \"{question}\" "
                      "and send the answer as commitment_followup (done, partly or not_done) with the log.")
     for news in context.get("blocker_news") or ():
         lines.append(f"Tell the caller first: \"{news}\"")
     for note in context.get("open_blockers") or ():
-        lines.append(f"Ask: \"{still_blocked_question(note)}\" and send still_blocked (false when he is no "
+        lines.append(f"Ask: \"{still_blocked_question(note, lexicon)}\" and send still_blocked (false when he is no "
                      "longer blocked) with the log.")
     if context.get("suggested_training"):
         lines.append(f"His manager approved a training for him: offer it as today's commitment: "
-                     f"\"{context['suggested_training']}\" (say: \"{training_offer(context['suggested_training'])}\")")
+                     f"\"{context['suggested_training']}\" (say: \"{training_offer(context['suggested_training'], lexicon)}\")")
     if context.get("agenda"):
         lines.append(agenda_text(context["agenda"]))
     if len(flows) > 1:
-        names = " or ".join(flow.name for flow in flows)
+        names = lexicon.say("or").join(flow.name for flow in flows)
         lines.append(f"Several check-ins fit now: ask first which one: {names}.")
     return "\n".join(lines)
 
@@ -130,37 +135,33 @@ def agenda_text(agenda):
     return "\n".join(lines)
 
 
-def what_is_kept(words_private):
+def what_is_kept(words_private, lexicon=ENGLISH):
     """The one sentence that ends every call: what the manager sees, and what stays the caller's."""
-    seen = "your manager sees whether you're ready, your blockers, your energy trend and your commitments"
-    if words_private:
-        return f"One last thing: {seen}; your own words, like your coaching answers, stay between you and the coach."
-    return f"One last thing: {seen}, and he can read your coaching answers too."
+    return lexicon.say("kept_private" if words_private else "kept_shared")
 
 
-def training_offer(training):
+def training_offer(training, lexicon=ENGLISH):
     """What the line says of a training the caller's manager approved."""
-    return f"Your manager approved a training for you: {training}. Make it today's commitment if it fits."
+    return lexicon.say("training_offer", training=training)
 
 
-def followup_question(commitment, today):
+def followup_question(commitment, today, lexicon=ENGLISH):
     """The question that asks a commitment back; ``commitment`` is ``(text, day it was made)``."""
     text, day = commitment
-    return f"{followup_when(day, today)} you committed to: {text}. Done, partly, or not?"
+    return lexicon.say("followup", when=followup_when(day, today, lexicon), text=text)
 
 
-def followup_when(day, today):
+def followup_when(day, today, lexicon=ENGLISH):
     """When a commitment was made, as the line says it: "Yesterday", "On Friday"."""
     days = (today - day).days
-    return "Earlier today" if days <= 0 else "Yesterday" if days == 1 else f"On {day:%A}" if days < 7 \
-        else f"On {day:%B} {day.day}"
+    if days <= 0:
+        return lexicon.say("earlier_today")
+    if days == 1:
+        return lexicon.say("yesterday")
+    return lexicon.say("on_day", day=lexicon.day_name(day) if days < 7 else lexicon.month_day(day))
 
 
-TREND_WORDS = {"up": "better than the period before", "down": "worse than the period before",
-               "flat": "about the same as the period before"}
-
-
-def kpi_numbers(kpi, mode=DEFAULT_KPI_MODE):
+def kpi_numbers(kpi, mode=DEFAULT_KPI_MODE, lexicon=ENGLISH):
     """What the line says about the primary KPI's numbers: ``(spoken, guidance)``.
 
     ``kpi``: dict with name, unit, values (oldest first), target, higher_is_better.
@@ -181,10 +182,10 @@ def kpi_numbers(kpi, mode=DEFAULT_KPI_MODE):
     if mode == "on_target" and not hit:
         return "", ("Its last value is off target: do not quote the number; be supportive and ask for one "
                     "action today that moves it.")
-    sentence = f"Last period {last}"
+    sentence = lexicon.say("kpi_last", value=last)
     if target:
-        sentence += f", target {target:g}{unit if unit == '%' else ''}"
+        sentence += lexicon.say("kpi_target", target=f"{target:g}{unit if unit == '%' else ''}")
     if direction:
-        sentence += f", {TREND_WORDS[direction]}"
-    sentence += "." if not hit else ": on target, nice work."
+        sentence += lexicon.say(f"kpi_{direction}")
+    sentence += lexicon.say("kpi_end_on_target" if hit else "kpi_end")
     return sentence, "You may say: " + sentence

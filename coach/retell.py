@@ -119,16 +119,20 @@ def start_answer(script):
     prompt is ``{{ops_prompt}}`` and its first message ``{{ops_first_message}}``."""
     variables = {"ops_prompt": script.system_prompt, "ops_first_message": script.first_message,
                  "employee_name": script.caller_name}
-    return inbound_answer(variables, script.metadata, script.max_seconds)
+    return inbound_answer(variables, script.metadata, script.max_seconds, script.settings.get("language"))
 
 
-def inbound_answer(variables, metadata, max_seconds):
-    """The inbound webhook's answer: the caller's dynamic variables (strings)."""
+def inbound_answer(variables, metadata, max_seconds, language=None):
+    """The inbound webhook's answer: the caller's dynamic variables (strings),
+    and for this call only, the agent's language (its recogniser and voice)."""
+    agent = {"max_call_duration_ms": max_seconds * 1000}
+    if language:
+        agent["language"] = language
     return {INBOUND: {
         "dynamic_variables": {key: payload.text(value) if not isinstance(value, str) else value
                               for key, value in variables.items()},
         "metadata": metadata,
-        "agent_override": {"agent": {"max_call_duration_ms": max_seconds * 1000}},
+        "agent_override": {"agent": agent},
     }}
 
 

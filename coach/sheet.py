@@ -8,10 +8,11 @@ flagged.
 """
 
 import dataclasses
-import re
 
+from . import lexicon as lexicons
 from .checkin_values import InvalidValue, OutOfRange
 from .flow import Step, normalize_answer, with_block
+from .lexicon import ENGLISH
 
 KEY_PREFIX = "reading_"
 ASKED_AFTER = "job_ref"  # the sheet depends on the job: it is known once the job is named
@@ -34,16 +35,16 @@ class Reading:
     def key(self):
         return KEY_PREFIX + self.code
 
-    def step(self):
-        unit = f" in {self.unit}" if self.unit else ""
-        return Step(key=self.key, question=self.question or f"{self.label}{unit}?", answer_type=self.answer_type,
+    def step(self, lexicon=ENGLISH):
+        asked = lexicon.say("reading_in_unit" if self.unit else "reading", label=self.label, unit=self.unit)
+        return Step(key=self.key, question=self.question or asked, answer_type=self.answer_type,
                     required=self.required, choices=self.choices, minimum=self.minimum, maximum=self.maximum,
                     flag_outside=self.answer_type == "number")
 
-    def spoken(self, value):
+    def spoken(self, value, lexicon=ENGLISH):
         """The value as a person reads it: "42 psi", "yes", "dirty"."""
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return lexicon.spoken_bool(value)
         if isinstance(value, float):
             value = f"{value:g}"
         return f"{value} {self.unit}".strip() if self.answer_type == "number" else str(value)
@@ -64,13 +65,13 @@ class ReadingCheck:
         return "; ".join(self.unknown)
 
 
-def sheet_flow(flow, readings):
+def sheet_flow(flow, readings, lexicon=ENGLISH):
     """The close-out flow with the job's sheet asked right after the job."""
-    return with_block(flow, [reading.step() for reading in readings], ASKED_AFTER) if readings else flow
+    return with_block(flow, [reading.step(lexicon) for reading in readings], ASKED_AFTER) if readings else flow
 
 
 def _words(text):
-    return " ".join(re.findall(r"[a-z0-9µ]+", str(text).lower()))
+    return " ".join(lexicons.words(text))
 
 
 def find_reading(readings, said):
@@ -89,7 +90,7 @@ def find_reading(readings, said):
 
 def _said(raw):
     if isinstance(raw, bool):
-        return "yes" if raw else "no"
+        return ENGLISH.spoken_bool(raw)  # kept for the office, in the addon's own language
     return f"{raw:g}" if isinstance(raw, float) else str(raw)[:60]
 
 

@@ -7,35 +7,28 @@ import base64
 import dataclasses
 import hashlib
 import hmac
-import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 from . import payload, providers
+from .lexicon import ENGLISH, words
 from .payload import MAX_CALL_SECONDS
 
 PayloadError = payload.PayloadError
 KINDS = ("voice", "gather", "status", "alert_ack")  # alert_ack: the key pressed on a safety call
 FINAL_STATUSES = ("completed", "busy", "no-answer", "failed", "canceled")
 GATHER_TIMEOUT_SECONDS = 6
-# what callers say for each kind of check-in, beside the flow's own name
-SPOKEN_CALL_TYPES = {
-    "am_checkin": "morning am pulse check in checkin",
-    "job_closeout": "job close out closeout",
-    "eod_closeout": "end of day evening eod wrap",
-}
-SMALL_WORDS = {"the", "a", "an", "and", "of", "please", "i", "to", "do", "my", "it", "is", "for", "in", "out"}
 
 
-def chosen_option(options, said):
+def chosen_option(options, said, lexicon=ENGLISH):
     """The option a caller picked: ``options`` are (name, call_type) in the
-    order offered; ``said`` the digit pressed or the words spoken. None when
-    it is not one clear option."""
+    order offered; ``said`` the digit pressed or the words spoken (what callers
+    say of each kind of check-in is the lexicon's). None when it is not one clear option."""
     said = (said or "").strip().lower()
-    if said.isdigit():
+    if said.isdecimal():
         return int(said) - 1 if 1 <= int(said) <= len(options) else None
-    heard = set(re.findall(r"[a-z]+", said)) - SMALL_WORDS
-    scores = [len(heard & set(re.findall(r"[a-z]+", f"{name} {SPOKEN_CALL_TYPES.get(call_type, '')}".lower())))
+    heard = set(words(said)) - lexicon.small_words
+    scores = [len(heard & set(words(f"{name} {lexicon.call_type_words.get(call_type, '')}")))
               for name, call_type in options]
     best = max(scores, default=0)
     return scores.index(best) if best and scores.count(best) == 1 else None
@@ -105,7 +98,7 @@ class Message(payload.Message):
     def duration_seconds(self):
         text = payload.text(self.raw.get("CallDuration"))
         # a length check first: Python refuses to read an integer of over 4,300 digits
-        return int(text) if text.isdigit() and len(text) <= 6 and int(text) <= MAX_CALL_SECONDS else None
+        return int(text) if text.isdecimal() and len(text) <= 6 and int(text) <= MAX_CALL_SECONDS else None
 
     transcript = ""
     summary = ""
@@ -147,14 +140,15 @@ def ask(text, action, voice="", language="en-US", hints=(), digits=1):
     return _document(build)
 
 
-def alert_call(text, action, voice="", language="en-US"):
-    """A safety call: the alert said inside a one-key ``<Gather>`` (1 acknowledges), said twice."""
+def alert_call(text, action, voice="", language="en-US", lexicon=ENGLISH):
+    """A safety call: the alert said inside a one-key ``<Gather>`` (1 acknowledges), said twice,
+    with what to press in the words of the person called."""
     def build(response):
         gather = ET.SubElement(response, "Gather", {"input": "dtmf", "numDigits": "1", "action": action,
                                                     "method": "POST", "timeout": "8"})
-        _say(gather, text + " Press 1 to acknowledge.", voice, language)
-        _say(gather, text + " Press 1 to acknowledge.", voice, language)
-        _say(response, "No key pressed. The alert stays open.", voice, language)
+        _say(gather, lexicon.say("alert_press", text=text), voice, language)
+        _say(gather, lexicon.say("alert_press", text=text), voice, language)
+        _say(response, lexicon.say("alert_no_key"), voice, language)
     return _document(build)
 
 
@@ -177,8 +171,7 @@ def failure_answer(message):
     """Processing failed: what was said is journaled and will be saved."""
     if message.type == "status":
         return 200, {"twiml": empty()}
-    return 200, {"twiml": say_and_hang_up("Thanks, I have what you said so far and it will be saved. "
-                                          "Please call back in a few minutes to finish.")}
+    return 200, {"twiml": say_and_hang_up(ENGLISH.say("kept_for_later"))}
 
 
 def authorized(auth_token, request):

@@ -11,6 +11,8 @@ import hashlib
 import secrets
 import urllib.parse
 
+from .lexicon import ENGLISH
+
 TOKEN_BYTES = 24
 ALLOWED_TYPES = ("image/", "application/pdf")
 REFUSALS = {
@@ -67,13 +69,13 @@ def file_problem(mimetype, size, max_bytes):
 
 def mask_number(number):
     """ "+15125550191" → "…0191": enough for the caller to know which phone."""
-    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    digits = "".join(ch for ch in str(number or "") if ch.isdecimal())
     return f"…{digits[-4:]}" if len(digits) >= 4 else ""
 
 
-def sms_body(job_label, url, hours):
-    """One GSM-7 text: the job, the link, how long it lasts."""
-    return f"Ops line: photos and documents for {job_label} (link works {hours} h): {url}"
+def sms_body(job_label, url, hours, lexicon=ENGLISH):
+    """One GSM-7 text: the job, the link, how long it lasts, in the technician's words."""
+    return lexicon.say("photo_sms", job=job_label, url=url, hours=hours)
 
 
 def twilio_message(api_base, account_sid, auth_token, to, sender, body):

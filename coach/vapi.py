@@ -168,6 +168,9 @@ def start_answer(script):
         "serverMessages": ["end-of-call-report", "status-update", "tool-calls"],
         "server": server,
     }
+    for part in ("transcriber", "voice"):  # the caller's language: Vapi's defaults are English
+        if script.settings.get(part):
+            assistant[part] = script.settings[part]
     if script.metadata:
         assistant["metadata"] = script.metadata
     return {"assistant": assistant}

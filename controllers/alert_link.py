@@ -24,6 +24,7 @@ class OpsCoachAlertLink(http.Controller):
 
     def _page(self, token, sent, said=""):
         alert = sent.alert_id
+        request.update_context(lang=sent.env["ops.line"]._language_of(sent.employee_id))  # the recipient's
         return request.render("ops_coach.alert_link_page", {
             "title": alert.rule_id.name, "employee": alert.employee_id.name, "reason": alert.reason,
             "raised": alert.raised_date.strftime("%Y-%m-%d %H:%M UTC"), "state": dict(

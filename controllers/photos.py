@@ -34,6 +34,8 @@ class OpsCoachPhotos(http.Controller):
         if reason and reason != "used_up":
             return self._refused(reason, 404 if reason == "unknown" else 410)
         limits = link._limits()
+        # the page in the technician's own language, whatever his phone's browser says
+        request.update_context(lang=link.env["ops.line"]._language_of(link.employee_id))
         return request.render("ops_coach.photo_link_page", {
             "job_label": f"Job #{link.task_id.id}", "token": token, "job_id": link.task_id.id, "left": max(link.max_files - link.file_count, 0),
             "max_mb": limits["max_bytes"] // (1024 * 1024), "technician": link.employee_id.name.split()[0],
@@ -44,7 +46,7 @@ class OpsCoachPhotos(http.Controller):
     def photo_upload(self, token, ufile=None, job=None, **_kw):
         """One file per request, so a phone on a weak signal sends what it can."""
         link = self._link(token)
-        job_id = int(job) if job and str(job).isdigit() else None
+        job_id = int(job) if job and str(job).isdecimal() else None
         reason = link._refusal(job_id)
         if reason:
             title, text = upload.REFUSALS[reason]

@@ -40,8 +40,12 @@ class OpsBlockerRoute(models.Model):
 
     @api.model
     def _kind_of(self, note, company):
-        """The kind a blocker note names, by the routes' word lists."""
-        return blockers.kind_of(note, [(route.kind, route.words) for route in self._routes_for(company)])
+        """The kind a blocker note names, by the routes' word lists in every
+        language the company speaks (a caller says it in his own)."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        return blockers.kind_of(note, [
+            (route.kind, ", ".join(filter(None, {route.with_context(lang=lang).words for lang in langs})))
+            for route in self._routes_for(company)])
 
     @api.model
     def _assignee(self, employee, kind):

@@ -177,7 +177,8 @@ class OpsBriefing(models.Model):
             [("company_id", "=", company.id), ("kpi_id.method", "=", "cash_runway")], order="period_start desc",
             limit=1)
         if runway:  # the owner's cash-runway KPI, computed from the bank journals
-            lines.append((self.env._("Cash runway"), self.env._("%(months)s months", months=f"{runway.value:g}")))
+            months = "%g" % runway.value  # outside the translated text: the extractor reads literals only
+            lines.append((self.env._("Cash runway"), self.env._("%(months)s months", months=months)))
         return lines
 
     @api.model

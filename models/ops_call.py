@@ -1,3 +1,5 @@
+import json
+
 from odoo import api, fields, models
 
 
@@ -29,6 +31,11 @@ class OpsCall(models.Model):
     _sql_constraints = [
         ("provider_call_uniq", "unique(provider, provider_call_id)", "One row per provider call."),
     ]
+
+    def _script_state_dict(self):
+        """The scripted call's state ({} before its first turn)."""
+        self.ensure_one()
+        return json.loads(self.script_state or "{}")
 
     @api.model
     def _lock(self, provider, call_id):

@@ -270,7 +270,8 @@ class OpsCallEvent(models.Model):
                         "processed_date": fields.Datetime.now(), "next_try_at": False})
             return earlier.http_status, json.loads(earlier.response or "{}")
         adapter = providers.ADAPTERS[self.provider]
-        status, answer = getattr(self.env["ops.line"], adapter.line_method)(self, message, adapter)
+        line = self.env["ops.line"]._for_caller(self, message)  # in the caller's language
+        status, answer = getattr(line, adapter.line_method)(self, message, adapter)
         pending = not adapter.saves_nothing(message) and (
             self.checkin_ids.filtered(lambda checkin: not checkin.effects_done)
             or self.field_quote_ids.filtered(lambda quote: quote.state == "pending")

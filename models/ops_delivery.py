@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..coach import delivery, phone, twilio
+from ..coach import delivery, lexicon, phone, twilio
 from ..coach import upload
 from ..coach.vocabulary import MORNING_CALL_TYPES
 from .ops_tools import line_now, local_now
@@ -170,6 +170,7 @@ class OpsDelivery(models.Model):
         nudged = set(self.sudo().search([("kind", "=", "nudge"), ("employee_id", "in", employees.ids),
                                          ("create_date", ">=", now - datetime.timedelta(hours=20))]).employee_id.ids)
         number = self._param("line_number", "")
+        line = self.env["ops.line"]
         rows = []
         for employee, day in due.items():
             if (employee.id, day) in called or employee.id in nudged or day not in workdays.get(employee.id, ()):
@@ -179,7 +180,8 @@ class OpsDelivery(models.Model):
             if channel:
                 rows.append({"kind": "nudge", "employee_id": employee.id, "user_id": employee.user_id.id,
                              "channel": channel, "due_at": now,
-                             "body": delivery.nudge_text((employee.name or "").split(" ")[0], number)})
+                             "body": delivery.nudge_text((employee.name or "").split(" ")[0], number,
+                                                         lexicon.for_language(line._language_of(employee)))})
         return self.sudo().create(rows)
 
     def _note_waiting(self, now):
@@ -293,9 +295,11 @@ class OpsDelivery(models.Model):
         sid, token, sender = self._twilio_account("calling")
         if sender.startswith("MG"):
             raise ValueError("a call needs a Twilio number to call from, not a Messaging Service")
-        voice, language = self.env["ops.line"]._twilio_voice()
-        action = f"{self.env['ops.line']._public_base()}/ops_coach/twilio/alert_ack"
-        twiml = twilio.alert_call(self.body, action, voice, language)
+        line = self.env["ops.line"]
+        line = line.with_context(lang=line._language_of(self.employee_id))  # the person called: his language
+        voice, language = line._twilio_voice()
+        action = f"{line._public_base()}/ops_coach/twilio/alert_ack"
+        twiml = twilio.alert_call(self.body, action, voice, language, line._lexicon())
         target, form, headers = twilio.twilio_call(self._param("twilio_api_base", upload.TWILIO_API_BASE), sid, token,
                                                    number, sender, twiml)
         response = requests.post(target, data=form, headers=headers, timeout=SEND_TIMEOUT)

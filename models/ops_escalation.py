@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..coach import blockers
+from ..coach import blockers, lexicon
 from ..coach import rules as rule_logic
 from ..coach.vocabulary import BLOCKER_KINDS
 from .ops_escalation_rule import PRIORITIES
@@ -279,8 +279,9 @@ class OpsEscalation(models.Model):
             "&", ("training_state", "=", "approved"), ("training_told_checkin_id", "=", False),
         ], order="raised_date, id")
         blocked = alerts.filtered(lambda alert: alert.kind == "blocker")
+        words = lexicon.for_language(self.env.lang)  # the caller's: the line runs in his language
         news = tuple(blockers.news(alert._blocker_note(), (alert.resolved_by_id.name or "").split(" ")[0],
-                                   alert.resolution_note)
+                                   alert.resolution_note, words)
                      for alert in blocked if alert.state == "resolved" and not alert.told_checkin_id)
         still_open = tuple(alert._blocker_note() for alert in blocked if alert.state in ("new", "acknowledged"))
         trainings = alerts.filtered(lambda alert: alert.training_state == "approved"

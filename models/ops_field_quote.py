@@ -121,14 +121,17 @@ class OpsFieldQuote(models.Model):
         self.write({"order_id": order.id, "order_name": order.name, "state": "created"})
         task.message_post(body=self.env._("Draft quotation %(order)s from %(tech)s's close-out%(tier)s: %(items)s.",
                                           order=order.name, tech=self.employee_id.name,
-                                          tier=f" ({self.tier})" if self.tier else "", items=self.summary),
+                                          tier=self._tier_said(), items=self.summary),
                           author_id=self.env.ref("base.partner_root").id, subtype_xmlid="mail.mt_note")
+
+    def _tier_said(self):
+        return " (%s)" % self.tier if self.tier else ""  # outside the translated text: the extractor reads literals only
 
     def _note_on_job(self):
         why = self._why_no_order()
         self.task_id.message_post(
             body=self.env._("Proposed by %(tech)s at close-out%(tier)s (no quotation: %(why)s): %(items)s.",
-                            tech=self.employee_id.name, tier=f" ({self.tier})" if self.tier else "", why=why,
+                            tech=self.employee_id.name, tier=self._tier_said(), why=why,
                             items=self.summary),
             author_id=self.env.ref("base.partner_root").id, subtype_xmlid="mail.mt_note")
         self.state = "noted"

@@ -26,8 +26,9 @@ class OpsFlow(models.Model):
     window_end = fields.Float("Window to", default=24.0, help="Local hour the flow stops being offered.")
     time_box_seconds = fields.Integer("Time box (s)", default=120)
     kill_phrases = fields.Char(
-        default="skip, busy, ops only, not doing this",
-        help="Comma-separated phrases that switch the call to the ops-only flow.",
+        "Extra kill phrases",
+        help="Comma-separated phrases that switch the call to the ops-only flow, beside those of the caller's "
+             "language (skip, busy, ops only, not doing this; salta, estoy ocupado, solo operaciones…).",
     )
     greeting = fields.Char(translate=True)
     closing = fields.Char(translate=True)
@@ -86,7 +87,10 @@ class OpsFlowStep(models.Model):
         "Check-in field", help="The check-in field the answer fills, when it is not the key itself.")
     question = fields.Char(required=True, translate=True)
     answer_type = fields.Selection(list(ANSWER_TYPES), required=True, default="text")
-    choices = fields.Char(help="For choices: value:synonym,synonym|value2:… e.g. ready:yes,yeah|not_ready:no")
+    choices = fields.Char(
+        translate=True,
+        help="For choices: value:synonym,synonym|value2:… e.g. ready:yes,yeah|not_ready:no. A translation "
+             "adds the words of its language; the values stay the English ones.")
     required = fields.Boolean(default=True)
     condition_key = fields.Char("Ask only if", help="Key of an earlier step.")
     condition_operator = fields.Selection(list(CONDITION_OPERATORS))
@@ -94,7 +98,7 @@ class OpsFlowStep(models.Model):
     reprompt = fields.Char(help="Said once when the answer is not measurable.", translate=True)
     fallback_key = fields.Char(
         "Else take", help="Key of an earlier step whose answer stands in when a tool call leaves this one "
-        "out (seed 001's assistants send no separate commitment).")
+        "out (some assistants send no separate commitment).")
     minimum = fields.Float(help="Numbers: the lowest answer accepted (both at 0: no bounds).")
     maximum = fields.Float(help="Numbers: the highest answer accepted (both at 0: no bounds).")
 
@@ -113,6 +117,11 @@ class OpsFlowStep(models.Model):
                 raise ValidationError(
                     self.env._("Step %(key)s: a condition needs both a key and an operator.", key=step.key))
 
+    def _engine_choices(self):
+        """The choices as stored, heard also in the words of the language read in."""
+        source = engine.parse_choices(self.with_context(lang="en_US").choices)
+        return engine.merge_choices(source, engine.parse_choices(self.choices)) if self.env.lang != "en_US" else source
+
     def _to_engine(self):
         self.ensure_one()
         condition = None
@@ -122,7 +131,7 @@ class OpsFlowStep(models.Model):
         bounded = self.answer_type == "number" and (self.minimum or self.maximum)
         return engine.Step(
             key=self.key, question=self.question, answer_type=self.answer_type, field=self.field_name or "",
-            required=self.required, choices=engine.parse_choices(self.choices),
+            required=self.required, choices=self._engine_choices(),
             condition=condition, reprompt=self.reprompt or "", fallback_key=self.fallback_key or "",
             minimum=self.minimum if bounded else None, maximum=self.maximum if bounded else None,
         )

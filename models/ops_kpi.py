@@ -99,6 +99,9 @@ class OpsKpi(models.Model):
                                          "computes it.", app=kpi.missing_app)
             kpi.how_computed = text
 
+    def _factor_said(self):
+        return "%g" % self.factor  # formatted outside the translated text: the extractor reads literals only
+
     def _describe_source(self):
         if self.source == "method":
             return METHODS[self.method][0] if self.method else self.env._("No method chosen.")
@@ -108,7 +111,7 @@ class OpsKpi(models.Model):
         if self.denominator_id:
             text = self.env._("%(num)s, divided by %(den)s, times %(factor)s; no value for a period with "
                               "fewer than %(min)s.", num=text, den=self.denominator_id._describe(),
-                              factor=f"{self.factor:g}", min=self.min_denominator)
+                              factor=self._factor_said(), min=self.min_denominator)
         else:
             text += " " + self.env._("Zero for a period with nothing counted.")
         return text

@@ -1,4 +1,5 @@
 import collections
+import json
 import logging
 
 import pytz
@@ -8,13 +9,12 @@ from odoo.tools import ormcache
 from odoo.exceptions import ValidationError
 
 from ..coach import flow as engine
-from ..coach import blockers, briefing, identify, payload, prompt, providers, tools, vocabulary
+from ..coach import blockers, briefing, identify, lexicon, payload, prompt, providers, tools, vocabulary
 from .ops_tools import line_now
 from ..coach.checkin_values import InvalidValue
 
 _logger = logging.getLogger(__name__)
 LINE_USER = "ops_coach.user_ops_line"
-GENERIC_PIN_FAILURE = "I couldn't verify that PIN."
 CHECKIN_TOOL = {"job_closeout": "log_job_closeout", "eod_closeout": "log_eod_closeout"}
 CALLER_TOOLS = ("get_tech_checkin_context", "log_daily_checkin", "log_job_closeout", "get_job_sheet",
                 "send_photo_link", "create_quote", "log_eod_closeout", "report_safety_issue")
@@ -27,7 +27,8 @@ MAX_JOB_ID = payload.LARGEST_INT
 ENDING_FIELDS = ("end_reason", "transcript", "summary", "duration_seconds")
 # what every message of a call needs to know of its caller, kept between requests
 CallerFacts = collections.namedtuple(
-    "CallerFacts", "profile_id employee_id company_id name tz role_ids flows primary_kpis user_id manages heads")
+    "CallerFacts",
+    "profile_id employee_id company_id name tz role_ids flows primary_kpis user_id manages heads lang")
 FlowFacts = collections.namedtuple("FlowFacts", "id code call_type window role_ids")
 
 
@@ -94,7 +95,42 @@ class OpsLine(models.AbstractModel):
             primary_kpis=tuple((kpi.id, kpi.code or "", kpi.name or "") for kpi in profile.primary_kpi_ids),
             user_id=employee.user_id.id,
             manages=bool(employee.user_id) and employee.user_id.has_group("ops_coach.group_ops_manager"),
-            heads=any(code in vocabulary.HEAD_ROLES for code in profile.role_ids.mapped("code")))
+            heads=any(code in vocabulary.HEAD_ROLES for code in profile.role_ids.mapped("code")),
+            lang=self._language_of(employee))
+
+    # ------------------------------------------------------------ language
+    @api.model
+    def _language_of(self, employee):
+        """The language a person is spoken to in: his employee language, else
+        his user's, else his company's; one Odoo has active, else English."""
+        installed = dict(self.env["res.lang"].get_installed())
+        employee = employee.sudo()  # the employee language is HR's field
+        company = employee.company_id or self.env.company  # a caller not known yet: the line's company
+        for lang in (employee.lang, employee.user_id.lang, company.partner_id.lang):
+            if lang in installed:
+                return lang
+        return "en_US"
+
+    @api.model
+    def _odoo_language(self, lexicon_code):
+        """An active Odoo language for a lexicon ("es" → es_419, else es_MX…), else English."""
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        matching = sorted((code for code in installed if lexicon.for_language(code).code == lexicon_code),
+                          key=lambda code: (code != "es_419", code))
+        return matching[0] if matching else "en_US"
+
+    @api.model
+    def _lexicon(self):
+        """The words this line hears and says, in the language it runs in."""
+        return lexicon.for_language(self.env.lang)
+
+    @api.model
+    def _for_caller(self, event, message):
+        """This line speaking the caller's language: his own, else the company's
+        (a scripted call keeps the one he switched to, see _handle_twilio)."""
+        profile = self._profile_for_call(event.provider, message.call_id, message.caller_number)
+        lang = self._caller_facts(profile).lang if profile else self._language_of(self.env["hr.employee"])
+        return self.with_context(lang=lang)
 
     @api.model
     def _local_now(self, facts, now=None):
@@ -166,7 +202,8 @@ class OpsLine(models.AbstractModel):
                                                   order="period_start desc", limit=2)
         mode = self.env["ir.config_parameter"].sudo().get_param("ops_coach.kpi_numbers", "on_target")
         return prompt.kpi_numbers({"name": kpi.name, "unit": kpi.unit, "values": values.mapped("value")[::-1],
-                                   "target": kpi.target, "higher_is_better": kpi.higher_is_better}, mode)
+                                   "target": kpi.target, "higher_is_better": kpi.higher_is_better}, mode,
+                                  self._lexicon())
 
     @api.model
     def _last_commitment(self, profile):
@@ -211,7 +248,7 @@ class OpsLine(models.AbstractModel):
     @ormcache("company_id", "self.env.lang")
     def _kept_sentence_of(self, company_id):
         company = self.env["res.company"].sudo().browse(company_id)
-        return prompt.what_is_kept(company.ops_words_private) if company.ops_say_what_is_kept else ""
+        return prompt.what_is_kept(company.ops_words_private, self._lexicon()) if company.ops_say_what_is_kept else ""
 
     @api.model
     def _company_briefing(self, profile):
@@ -257,10 +294,35 @@ class OpsLine(models.AbstractModel):
 
     @api.model
     def _vapi_settings(self):
-        # Vapi takes the model and where to send tool calls in each start answer
+        # Vapi takes the model, where to send tool calls, and the caller's language's
+        # recogniser and voice in each start answer
         params = self.env["ir.config_parameter"].sudo()
+        words = self._lexicon()
         return {"server": self._server(), "model_provider": params.get_param("ops_coach.vapi_model_provider"),
-                "model": params.get_param("ops_coach.vapi_model")}
+                "model": params.get_param("ops_coach.vapi_model"),
+                "transcriber": self._language_setting("vapi_transcriber", words.vapi_transcriber),
+                "voice": self._language_setting("vapi_voice", words.vapi_voice)}
+
+    @api.model
+    def _retell_settings(self):
+        return {"language": self._lexicon().agent_language}
+
+    @api.model
+    def _language_setting(self, name, default):
+        """A provider setting of the caller's language: ``ops_coach.<name>.<lexicon code>``
+        (JSON for Vapi's objects), else the lexicon's default."""
+        code = self._lexicon().code
+        value = self.env["ir.config_parameter"].sudo().get_param(f"ops_coach.{name}.{code}")
+        if not value:
+            return default
+        if isinstance(default, dict):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                _logger.warning("ops_coach.%s.%s is not JSON: the default is used", name, code)
+                return default
+            return parsed if isinstance(parsed, dict) else default
+        return value
 
     @api.model
     def _script_for(self, profile, flows):
@@ -289,11 +351,13 @@ class OpsLine(models.AbstractModel):
                        kept_sentence=kept_sentence)
         ops_only = self._engine_flow(self._ops_only_flow_id()) if self._ops_only_flow_id() else None
         engine_flows = [self._engine_flow(flow_id) for flow_id in flow_ids]
+        words = self._lexicon()
         system_text = prompt.system_prompt(
-            context, engine_flows, ops_only, lambda call_type: CHECKIN_TOOL.get(call_type, "log_daily_checkin"))
-        first = prompt.fill(engine_flows[0].greeting, context) if len(engine_flows) == 1 else (
-            f"Hi {context['first_name']}, Ops line. Which one is it: "
-            + " or ".join(flow.name for flow in engine_flows) + "?")
+            context, engine_flows, ops_only, lambda call_type: CHECKIN_TOOL.get(call_type, "log_daily_checkin"),
+            words)
+        first = prompt.fill(engine_flows[0].greeting, context) if len(engine_flows) == 1 else words.say(
+            "which_one_agent", first=context["first_name"],
+            names=words.say("or").join(flow.name for flow in engine_flows))
         longest = max(flow.time_box_seconds for flow in engine_flows)
         return first, system_text, max(180, longest + 60)
 
@@ -301,12 +365,13 @@ class OpsLine(models.AbstractModel):
     def _pin_script(self):
         """The same answer for an unknown and a withheld number: callers never
         learn whether a number is on file."""
-        system_text = (prompt.TONE + "\n\nThe caller was not recognised by number. Ask for their "
+        system_text = (prompt.TONE + "\n" + self._lexicon().say("speak") + "\n\nThe caller was not recognised "
+                       "by number. Ask for their "
                        "employee PIN, then call verify_pin. If it is verified, call "
                        "get_tech_checkin_context and run the check-in it describes; log it with "
                        "log_daily_checkin. If not, apologise once, allow one more try, then end politely. "
                        "Never say whether a number or a PIN exists.")
-        return "Ops line. I didn't recognise this number: what's your employee PIN?", system_text, 240
+        return self._lexicon().say("pin_ask_agent"), system_text, 240
 
     @api.model
     def _identify_caller(self, event, message):
@@ -405,7 +470,8 @@ class OpsLine(models.AbstractModel):
     def _said_back_items(self, profile):
         news, still_open, training = self._said_back(profile)
         return {"blocker_news": list(news),
-                "open_blockers": [{"note": note, "ask": blockers.still_blocked_question(note)} for note in still_open],
+                "open_blockers": [{"note": note, "ask": blockers.still_blocked_question(note, self._lexicon())}
+                                  for note in still_open],
                 "suggested_commitment": training or None}
 
     def _last_commitment_said(self, profile):
@@ -413,7 +479,8 @@ class OpsLine(models.AbstractModel):
         if not last:
             return None
         today = self._local_now(self._caller_facts(profile)).date()
-        return {"text": last[0], "date": last[1].isoformat(), "ask": prompt.followup_question(last, today)}
+        return {"text": last[0], "date": last[1].isoformat(),
+                "ask": prompt.followup_question(last, today, self._lexicon())}
 
     def _flow_for(self, profile, call_type):
         """The caller's flow for a call type (ops-only is everyone's)."""
@@ -427,7 +494,7 @@ class OpsLine(models.AbstractModel):
     def _validated(self, flow, arguments):
         """The tool's arguments checked against the flow: check-in field values."""
         engine_flow = self._engine_flow(flow.id)
-        answers, problems = engine.validate_arguments(engine_flow, arguments)
+        answers, problems = engine.validate_arguments(engine_flow, arguments, self._lexicon())
         if problems:
             raise InvalidValue("; ".join(problems))
         return engine.as_fields(engine_flow, answers)
@@ -539,7 +606,7 @@ class OpsLine(models.AbstractModel):
         """A job by number, else by name among the caller's open tasks."""
         Task = self.env["project.task"]
         ref = payload.text(job_ref).strip().lstrip("#")[:200]
-        if ref.isdigit():
+        if ref.isdecimal():
             job = Task.search([("id", "=", int(ref))], limit=1) if len(ref) < 11 and int(ref) <= MAX_JOB_ID \
                 else Task
         else:
@@ -616,7 +683,7 @@ class OpsLine(models.AbstractModel):
         alerts = self._alerts_of(facts)
         if waiting_training:
             alerts = alerts.filtered(lambda alert: alert.training_state == "suggested")
-        ref = "".join(ch for ch in payload.text(arguments.get("alert_ref")) if ch.isdigit())[:12]
+        ref = "".join(ch for ch in payload.text(arguments.get("alert_ref")) if ch.isdecimal())[:12]
         name = " ".join(payload.text(arguments.get("employee_name")).lower().split())
         if ref:
             found = alerts.filtered(lambda alert: alert.id == int(ref))
@@ -638,19 +705,20 @@ class OpsLine(models.AbstractModel):
             [("pin_failed", "=", True), ("provider", "=", event.provider),
              "|", ("call_id", "=", message.call_id or "-"), ("caller_number", "=", number or "-")])
         now = fields.Datetime.now()
+        words = self._lexicon()
         if identify.pin_locked(failures.mapped("received_at"), now):
             event.pin_failed = True
-            return GENERIC_PIN_FAILURE + " Too many tries: please call back later."
+            return words.say("pin_locked")
         employee = self._employee_for_pin(arguments.get("pin"), arguments.get("name"))
         if not employee:
             event.pin_failed = True
-            return GENERIC_PIN_FAILURE
+            return words.say("pin_failed")  # the same whether the PIN or the number exists
         event.employee_id = employee
-        return f"Verified. Hi {employee.name.split()[0]}."
+        return words.say("pin_verified", first=employee.name.split()[0])
 
     @api.model
     def _employee_for_pin(self, pin, name=None):
-        pin = "".join(ch for ch in payload.text(pin) if ch.isdigit())[:32]
+        pin = "".join(ch for ch in payload.text(pin) if ch.isdecimal())[:32]
         if not pin:
             return self.env["hr.employee"]
         # the PIN is an HR-officer field: read it as superuser, for this lookup only

@@ -11,8 +11,6 @@ from ..coach.checkin_values import InvalidValue
 
 ACTION = "/ops_coach/twilio/gather"
 PIN_TRIES = 3
-GOODBYE = "Thanks. Bye."
-PHOTO_LINK_SAID = "I'm sending you this job's photo link now."
 ASKED_BACK = "asked_back"  # the flow whose steps open a scripted call when the caller left something open
 
 
@@ -34,8 +32,11 @@ class OpsLineTwilio(models.AbstractModel):
             if message.call_status in twilio.FINAL_STATUSES:
                 self._end_of_call(event, message)
             return 200, {"twiml": twilio.empty()}
-        state = json.loads(call.script_state or "{}")
-        if message.type == "voice" and not state:
+        state = call._script_state_dict()
+        starting = message.type == "voice" and not state
+        state.setdefault("lang", self.env.lang)  # kept: a switch ("en español") holds for the whole call
+        self = self.with_context(lang=state["lang"])  # pylint: disable=self-cls-assignment
+        if starting:
             text = self._twilio_start(event, message, call, state)
         else:
             text = self._twilio_turn(event, message, call, state)
@@ -47,31 +48,40 @@ class OpsLineTwilio(models.AbstractModel):
         """A key pressed on a safety call we placed: 1 acknowledges the alert, as the person called."""
         called = self.env["ops.delivery"].sudo().search(
             [("channel", "=", "call"), ("provider_ref", "=", message.call_id)], limit=1)
+        words = self._lexicon()
         if not called or message.digits != "1":
-            return self._twilio_goodbye("Nothing was changed. Goodbye.")
+            return self._twilio_goodbye(words.say("ack_nothing"))
         alert = called.alert_id.with_user(called.user_id)
         if alert.state == "new":
             alert.action_acknowledge()
-            return self._twilio_goodbye("Acknowledged. Thank you.")
-        return self._twilio_goodbye(f"This alert is already {alert.state}. Goodbye.")
+            return self._twilio_goodbye(words.say("ack_done"))
+        state = dict(alert._fields["state"]._description_selection(alert.env)).get(alert.state, alert.state)
+        return self._twilio_goodbye(words.say("ack_already", state=state.lower()))
 
     # ------------------------------------------------------------ speaking
     @api.model
     def _twilio_voice(self):
+        """``(voice, language)`` of <Say> and <Gather> in the language the line runs in:
+        the company's settings for it, else the lexicon's."""
+        words = self._lexicon()
         params = self.env["ir.config_parameter"].sudo()
-        return params.get_param("ops_coach.twilio_voice") or "", params.get_param("ops_coach.twilio_language") or "en-US"
+        if words.code == "en":  # the settings English callers have always had
+            return (params.get_param("ops_coach.twilio_voice") or words.twilio_voice,
+                    params.get_param("ops_coach.twilio_language") or words.speech_code)
+        return (self._language_setting("twilio_voice", words.twilio_voice),
+                self._language_setting("twilio_language", words.speech_code))
 
     @api.model
     def _twilio_ask(self, text, step=None, kill_phrases=(), digits=1):
         voice, language = self._twilio_voice()
         hints = [synonym for _value, synonyms in (step.choices if step else ()) for synonym in synonyms]
-        hints += list(kill_phrases)
+        hints += list(kill_phrases) + list(self._lexicon().kill_phrases if step else ())
         return twilio.ask(text, ACTION, voice, language, hints, digits=digits)
 
     @api.model
     def _twilio_goodbye(self, text):
         voice, language = self._twilio_voice()
-        return twilio.say_and_hang_up(text or GOODBYE, voice, language)
+        return twilio.say_and_hang_up(text or self._lexicon().say("goodbye"), voice, language)
 
     # --------------------------------------------------------------- start
     @api.model
@@ -79,13 +89,16 @@ class OpsLineTwilio(models.AbstractModel):
         profile = self._profile_for_call("twilio", message.call_id, message.caller_number)
         if not profile:
             state.update(stage="pin", pin_tries=0)
-            return self._twilio_ask("Ops line. Please enter your employee PIN, then press pound.", digits=0)
+            return self._twilio_ask(self._lexicon().say("pin_ask"), digits=0)
         return self._twilio_offer(event, call, profile, state)
 
     @api.model
     def _twilio_offer(self, event, call, profile, state):
         """One flow open now: start it. Several: ask which."""
         call.employee_id = profile.employee_id
+        if state.get("stage") == "pin":  # known by his PIN now: his own language from here on
+            state["lang"] = self._caller_facts(profile).lang
+            self = self.with_context(lang=state["lang"])  # pylint: disable=self-cls-assignment
         flows = self._candidate_flows(profile)
         event.write({"employee_id": profile.employee_id.id, "flow_id": flows[:1].id})
         state["started"] = fields.Datetime.to_string(fields.Datetime.now())
@@ -93,9 +106,13 @@ class OpsLineTwilio(models.AbstractModel):
             return self._twilio_begin(call, profile, flows, state)
         state.update(stage="choose", flows=flows.mapped("code"), tried=False)
         first = profile.employee_id.name.split()[0]
-        options = ", ".join(f"{flow.name}, press {n}" for n, flow in enumerate(flows, start=1))
-        return self._twilio_ask(f"Hi {first}, Ops line. Which one is it? For {options}.",
+        return self._twilio_ask(self._lexicon().say("which_one", first=first, options=self._twilio_options(flows)),
                                 kill_phrases=flows.mapped("name"))
+
+    @api.model
+    def _twilio_options(self, flows):
+        words = self._lexicon()
+        return ", ".join(words.say("option", name=flow.name, number=n) for n, flow in enumerate(flows, start=1))
 
     @api.model
     def _twilio_begin(self, call, profile, flow, state):
@@ -122,7 +139,7 @@ class OpsLineTwilio(models.AbstractModel):
             return self._twilio_choose(event, message, call, profile, state)
         if stage == "flow":
             return self._twilio_answer(event, message, call, profile, state)
-        return self._twilio_goodbye(GOODBYE)  # the flow is over: a late or repeated request
+        return self._twilio_goodbye("")  # the flow is over: a late or repeated request
 
     @api.model
     def _twilio_pin(self, event, message, call, state):
@@ -131,10 +148,10 @@ class OpsLineTwilio(models.AbstractModel):
             profile = self.env["ops.tech_profile"].search([("employee_id", "=", event.employee_id.id)], limit=1)
             return self._twilio_offer(event, call, profile, state)
         state["pin_tries"] = state.get("pin_tries", 0) + 1
-        if state["pin_tries"] >= PIN_TRIES or "Too many" in said:
+        if state["pin_tries"] >= PIN_TRIES or said == self._lexicon().say("pin_locked"):
             state["stage"] = "done"
-            return self._twilio_goodbye(said + " Goodbye.")
-        return self._twilio_ask(said + " Please enter your PIN again, then press pound.", digits=0)
+            return self._twilio_goodbye(f"{said} {self._lexicon().say('goodbye')}")
+        return self._twilio_ask(self._lexicon().say("pin_again", said=said), digits=0)
 
     @api.model
     def _twilio_choose(self, event, message, call, profile, state):
@@ -143,19 +160,20 @@ class OpsLineTwilio(models.AbstractModel):
         chosen = self._twilio_chosen_flow(flows, message.answer)
         if not chosen and not state.get("tried"):
             state["tried"] = True
-            options = ", ".join(f"{flow.name}, press {n}" for n, flow in enumerate(flows, start=1))
-            return self._twilio_ask(f"Sorry, which one? For {options}.", kill_phrases=flows.mapped("name"))
+            return self._twilio_ask(self._lexicon().say("which_again", options=self._twilio_options(flows)),
+                                    kill_phrases=flows.mapped("name"))
         return self._twilio_begin(call, profile, chosen or flows[:1], state)
 
-    @staticmethod
-    def _twilio_chosen_flow(flows, answer):
-        index = twilio.chosen_option([(flow.name, flow.call_type) for flow in flows], answer)
+    @api.model
+    def _twilio_chosen_flow(self, flows, answer):
+        index = twilio.chosen_option([(flow.name, flow.call_type) for flow in flows], answer, self._lexicon())
         return flows[index] if index is not None else flows.browse()
 
     @api.model
     def _twilio_answer(self, event, message, call, profile, state):
         turn, call_state = self._script_answer(event, message, profile, state, message.answer)
-        return self._twilio_say_turn(profile, call_state, turn, state)
+        # the caller may have switched language on this answer
+        return self.with_context(lang=state["lang"])._twilio_say_turn(profile, call_state, turn, state)
 
     # ------------------------------------------------------ scripted session
     # one answer at a time, whatever carries it: a Twilio <Gather>, or the test
@@ -168,7 +186,8 @@ class OpsLineTwilio(models.AbstractModel):
         engine_flow = flow._to_engine()
         short = engine_flow.code == engine.OPS_ONLY  # "ops only" is two questions, nothing more
         asked_back = {} if short else self._asked_back_context(profile)
-        call_state = engine.CallState(self._with_asked_back(engine_flow) if asked_back else engine_flow)
+        call_state = engine.CallState(self._with_asked_back(engine_flow) if asked_back else engine_flow,
+                                      language=self._lexicon().code)
         call_state.left_out |= prompt.lacking_steps(call_state.flow, dict(self._caller_context(profile), **asked_back))
         turn = engine.start(call_state)
         briefing_said = "" if short else self._company_briefing(profile)
@@ -192,10 +211,11 @@ class OpsLineTwilio(models.AbstractModel):
         if not (last or news or still_open or training):
             return {}
         today = self._local_now(self._caller_facts(profile)).date()
-        return {"commitment_when": prompt.followup_when(last[1], today) if last else "",
+        words = self._lexicon()
+        return {"commitment_when": prompt.followup_when(last[1], today, words) if last else "",
                 "last_commitment_text": last[0] if last else "",
                 "open_blocker": still_open[0] if still_open else "",
-                "told_first": " ".join(news + ((prompt.training_offer(training),) if training else ()))}
+                "told_first": " ".join(news + ((prompt.training_offer(training, words),) if training else ()))}
 
     @api.model
     def _with_asked_back(self, flow):
@@ -222,6 +242,12 @@ class OpsLineTwilio(models.AbstractModel):
                                        ).total_seconds()
         asked = engine.next_step(call_state)
         turn = engine.answer(call_state, said, flows_by_code, elapsed_seconds=elapsed)
+        if turn.kind == "language":  # "en español": the rest of the call, flows included, in that language
+            state["lang"] = self._odoo_language(call_state.language)
+            self = self.with_context(lang=state["lang"])  # pylint: disable=self-cls-assignment
+            flows_by_code = self._script_flows(dict(state, engine=call_state.to_dict()))
+            call_state = engine.CallState.from_dict(call_state.to_dict(), flows_by_code)
+            turn = engine.resume(call_state)
         if asked and asked.key == "job_ref" and "job_ref" in call_state.answers:
             turn = self._script_job(profile, call_state, turn, state)
         state["engine"] = call_state.to_dict()
@@ -243,8 +269,9 @@ class OpsLineTwilio(models.AbstractModel):
         job_id = call_state.answers.get("job_id")
         if call_state.flow.call_type != "job_closeout" or not job_id or call_state.answers.get("photos_uploaded"):
             return turn
+        said = self._lexicon().say("photo_link")
         if rehearsal:
-            return engine.Turn(turn.kind, f"{PHOTO_LINK_SAID} {turn.prompt}".strip(), turn.step, turn.done)
+            return engine.Turn(turn.kind, f"{said} {turn.prompt}".strip(), turn.step, turn.done)
         try:
             with self.env.cr.savepoint():
                 link = self.env["ops.upload_link"]._request(self.env["project.task"].browse(job_id),
@@ -252,7 +279,7 @@ class OpsLineTwilio(models.AbstractModel):
                 link._destination()
         except UserError:  # no mobile number or email: nothing to send, the missing photos stay flagged
             return turn
-        return engine.Turn(turn.kind, f"{PHOTO_LINK_SAID} {turn.prompt}".strip(), turn.step, turn.done)
+        return engine.Turn(turn.kind, f"{said} {turn.prompt}".strip(), turn.step, turn.done)
 
     @api.model
     def _script_flows(self, state):
@@ -263,7 +290,7 @@ class OpsLineTwilio(models.AbstractModel):
         code = state["engine"]["flow"]
         if state.get("sheet_id") and flows_by_code[code].call_type == "job_closeout":
             readings = self.env["ops.sheet"].browse(state["sheet_id"]).exists()._readings()
-            flows_by_code[code] = sheet.sheet_flow(flows_by_code[code], readings)
+            flows_by_code[code] = sheet.sheet_flow(flows_by_code[code], readings, self._lexicon())
         return flows_by_code
 
     @api.model
@@ -275,7 +302,7 @@ class OpsLineTwilio(models.AbstractModel):
             call_state.answers["job_id"] = job.id
             if job.ops_sheet_id.item_ids:
                 state["sheet_id"] = job.ops_sheet_id.id
-                call_state.flow = sheet.sheet_flow(call_state.flow, job.ops_sheet_id._readings())
+                call_state.flow = sheet.sheet_flow(call_state.flow, job.ops_sheet_id._readings(), self._lexicon())
                 following = engine.next_step(call_state)
                 return engine.Turn("ask", following.question, following) if following else turn
         except InvalidValue as error:
@@ -283,9 +310,9 @@ class OpsLineTwilio(models.AbstractModel):
             step = call_state.flow.step("job_ref")
             if "job_ref" in call_state.tried:
                 call_state.skipped.add("job_ref")
-                return engine.Turn("done", f"{error}. The office will follow up.", done=True)
+                return engine.Turn("done", self._lexicon().say("office_follows_up", problem=error), done=True)
             call_state.tried.add("job_ref")
-            return engine.Turn("invalid", f"Sorry, {error}. {step.question}", step)
+            return engine.Turn("invalid", engine.sorry(self._lexicon(), step, error), step)
         return turn
 
     @api.model

@@ -93,7 +93,7 @@ class OpsSystemKpi(models.Model):
     @api.model
     def _minutes_per_checkin(self):
         value = self.env["ir.config_parameter"].sudo().get_param("ops_coach.minutes_per_checkin")
-        return int(value) if value and value.isdigit() else DEFAULT_MINUTES_PER_CHECKIN
+        return int(value) if value and value.isdecimal() else DEFAULT_MINUTES_PER_CHECKIN
 
     @api.model
     def _retention(self, day, company):

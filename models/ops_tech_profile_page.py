@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..coach import rules as rule_logic
-from ..coach import prompt, vocabulary
+from ..coach import lexicon, prompt, vocabulary
 from .ops_tools import line_now, local_now
 
 STREAK_LOOKBACK_DAYS = 90
@@ -37,13 +37,15 @@ class OpsTechProfilePage(models.Model):
     my_words = fields.Text("My coaching answers", compute="_compute_what_is_seen",
                            help="Your last answers in your own words: you and Ops administrators read them.")
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "lang")
     def _compute_what_is_seen(self):
         for profile in self:
             mine = profile.user_id == self.env.user
             profile.alert_about_me_ids = self.env["ops.escalation"].search(
                 [("employee_id", "=", profile.employee_id.id)], order="raised_date desc", limit=10)
-            profile.manager_sees = prompt.what_is_kept(profile.company_id.ops_words_private)[len("One last thing: "):]
+            # the sentence every call ends with, in the reader's language, without its "One last thing: "
+            said = prompt.what_is_kept(profile.company_id.ops_words_private, lexicon.for_language(self.env.lang))
+            profile.manager_sees = said.split(": ", 1)[-1]
             answers = self.env["ops.checkin"].sudo().search(
                 [("employee_id", "=", profile.employee_id.id), ("coaching_answer", "!=", False)],
                 order="start desc", limit=LAST_COMMITMENTS) if mine else self.env["ops.checkin"]

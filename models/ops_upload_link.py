@@ -6,7 +6,7 @@ import requests
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..coach import phone, upload
+from ..coach import lexicon, phone, upload
 
 _logger = logging.getLogger(__name__)
 CHANNELS = [("twilio", "SMS (Twilio)"), ("sms", "SMS (Odoo)"), ("email", "Email"), ("none", "No way to reach")]
@@ -85,7 +85,8 @@ class OpsUploadLink(models.Model):
             token = upload.new_token()
             link.sudo().token_hash = upload.token_hash(token)
             url = f"{base}/ops_coach/photos/{token}"
-            body = upload.sms_body(link.task_id.display_name[:40], url, self._limits()["hours"])
+            words = lexicon.for_language(self.env["ops.line"]._language_of(link.employee_id))
+            body = upload.sms_body(link.task_id.display_name[:40], url, self._limits()["hours"], words)
             if channel == "email":
                 link._send_email(recipient, body, url)
             else:

@@ -47,7 +47,22 @@ class ResConfigSettings(models.TransientModel):
         help="The <Say> voice, e.g. Polly.Joanna; empty: Twilio's default.")
     ops_coach_twilio_language = fields.Char(
         "Twilio language", config_parameter="ops_coach.twilio_language", default="en-US",
-        help="Language of <Say> and of speech recognition.")
+        help="Language of <Say> and of speech recognition, for English callers.")
+    # the caller's own language: Spanish callers (employee language Spanish) hear these
+    ops_coach_twilio_voice_es = fields.Char(
+        "Twilio voice (Spanish)", config_parameter="ops_coach.twilio_voice.es", default="Polly.Mia",
+        help="The <Say> voice for Spanish callers; it must speak the language below (Polly.Mia: es-MX).")
+    ops_coach_twilio_language_es = fields.Char(
+        "Twilio language (Spanish)", config_parameter="ops_coach.twilio_language.es", default="es-MX",
+        help="es-MX or es-US: Twilio has no es-419.")
+    ops_coach_vapi_voice_es = fields.Char(
+        "Vapi voice (Spanish)", config_parameter="ops_coach.vapi_voice.es",
+        help='Vapi\'s voice object for Spanish callers, as JSON; empty: '
+             '{"provider": "azure", "voiceId": "es-MX-DaliaNeural"}.')
+    ops_coach_vapi_transcriber_es = fields.Char(
+        "Vapi transcriber (Spanish)", config_parameter="ops_coach.vapi_transcriber.es",
+        help='Vapi\'s transcriber object for Spanish callers, as JSON; empty: '
+             '{"provider": "deepgram", "model": "nova-3", "language": "es"}.')
     ops_coach_kpi_numbers = fields.Selection(
         list(vocabulary.KPI_MODES), "Say KPI numbers", config_parameter="ops_coach.kpi_numbers",
         default=vocabulary.DEFAULT_KPI_MODE,

@@ -6,8 +6,10 @@ Exits non-zero and names every problem found.
 import ast
 import csv
 import pathlib
+import re
 import sys
 
+import polib
 from lxml import etree
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -65,15 +67,36 @@ def check_csv(problems):
     return len(rows) - 1
 
 
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z_0-9]+\}")
+CHOICES = re.compile(r"^[a-z_]+(:[^|]*)?(\|[a-z_]+(:[^|]*)?)+$")
+
+
+def check_translations(problems):
+    """Each translation fills the same placeholders as its English, and a
+    translated step's choices keep the stored values (only the words change)."""
+    translated = 0
+    for path in sorted((ROOT / "i18n").glob("*.po")):
+        for entry in polib.pofile(str(path)).translated_entries():
+            translated += 1
+            if sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(PLACEHOLDER.findall(entry.msgstr)):
+                problems.append(f"{path.name}: placeholders differ in {entry.msgid[:60]!r}")
+            if CHOICES.match(entry.msgid):
+                values = [part.split(":")[0] for part in entry.msgid.split("|")]
+                if [part.split(":")[0] for part in entry.msgstr.split("|")] != values:
+                    problems.append(f"{path.name}: choices must keep their values {values}: {entry.msgstr[:60]!r}")
+    return translated
+
+
 def main():
     problems = []
     files = check_manifest(problems)
     xml_count = check_xml(problems)
     acl_count = check_csv(problems)
+    translated = check_translations(problems)
     for problem in problems:
         print("static: " + problem)
     print(f"static: manifest lists {files} files, {xml_count} XML files parsed, "
-          f"{acl_count} access rules; {len(problems)} problem(s)")
+          f"{acl_count} access rules, {translated} translations; {len(problems)} problem(s)")
     return 1 if problems else 0
 
 

@@ -15,3 +15,4 @@ from . import test_dashboard
 from . import test_briefing
 from . import test_digest
 from . import test_trust
+from . import test_language
