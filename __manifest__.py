@@ -44,6 +44,7 @@
         "views/ops_weekly_views.xml",
         "views/ops_briefing_views.xml",
         "wizards/ops_briefing_preview_views.xml",
+        "wizards/ops_setup_views.xml",
         "views/ops_today_views.xml",
         "views/ops_coach_menus.xml",
         "data/ops_dashboard_data.xml",

@@ -37,7 +37,7 @@ class OpsCoachPhotos(http.Controller):
         # the page in the technician's own language, whatever his phone's browser says
         request.update_context(lang=link.env["ops.line"]._language_of(link.employee_id))
         return request.render("ops_coach.photo_link_page", {
-            "job_label": f"Job #{link.task_id.id}", "token": token, "job_id": link.task_id.id, "left": max(link.max_files - link.file_count, 0),
+            "job_label": link._public_label(), "token": token, "job_id": link.task_id.id, "left": max(link.max_files - link.file_count, 0),
             "max_mb": limits["max_bytes"] // (1024 * 1024), "technician": link.employee_id.name.split()[0],
         }, headers=PRIVATE_HEADERS)
 

@@ -213,3 +213,10 @@ class OpsTechProfileStrength(models.Model):
     _sql_constraints = [
         ("profile_strength_uniq", "unique(profile_id, strength_id)", "A strength is listed once."),
     ]
+
+
+class HrEmployeeProfile(models.Model):
+    _inherit = "hr.employee"
+
+    ops_profile_ids = fields.One2many("ops.tech_profile", "employee_id", string="Ops profile",
+                                      groups="ops_coach.group_ops_user")

@@ -76,6 +76,12 @@ class OpsUploadLink(models.Model):
         return phone.normalize_e164(self.employee_id.mobile_phone, region) or \
             phone.normalize_e164(fallback, region)
 
+    def _public_label(self):
+        """How the public page names the job: its type and number, never the customer (the link may travel)."""
+        self.ensure_one()
+        task = self.task_id.sudo()
+        return f"{task.project_id.name} job #{task.id}" if task.project_id else f"Job #{task.id}"
+
     # ---------------------------------------------------------------- send
     def _send(self):
         """Send each link not sent yet: a fresh token, then the text or email."""

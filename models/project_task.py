@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 CLOSED_STATES = ("1_done", "1_canceled")
 RETURN_REASONS = [
@@ -71,6 +72,20 @@ class ProjectTask(models.Model):
         done = set(self.ops_reading_ids.item_id.mapped("code"))
         return [item.name for item in self.ops_sheet_id.item_ids.sorted("sequence")
                 if item.required and item.code not in done]
+
+    def action_ops_send_photo_link(self):
+        """Text (or email) a photo link now to each technician assigned to this job."""
+        self.ensure_one()
+        employees = self.user_ids.employee_id.filtered(
+            lambda employee: self.env["ops.tech_profile"].search_count([("employee_id", "=", employee.id)]))
+        if not employees:
+            raise UserError(self.env._("Assign the job to a technician on the Ops line first: the link goes to him."))
+        Link = self.env["ops.upload_link"].sudo()
+        links = Link.union(*(Link._request(self, employee, self.env["ops.call_event"]) for employee in employees))
+        links._send()
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "sticky": False,
+            "message": self.env._("Photo link sent to %(names)s.", names=", ".join(employees.mapped("name")))}}
 
     def action_ops_revoke_photo_links(self):
         """Turn off every photo link of these jobs (a lost phone, a wrong number)."""

@@ -16,3 +16,4 @@ from . import test_briefing
 from . import test_digest
 from . import test_trust
 from . import test_language
+from . import test_setup

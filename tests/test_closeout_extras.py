@@ -12,6 +12,7 @@ import urllib.parse
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -218,6 +219,23 @@ class TestCloseoutThroughVapi(CloseoutCase):
 
 
 @tagged("post_install", "-at_install")
+class TestPhotoLinkFromTheJob(CloseoutCase):
+    @freeze_time(TODAY)
+    def test_a_manager_sends_the_link_to_the_assigned_technician_from_the_job(self):
+        self.job.with_user(self.user_manager).action_ops_send_photo_link()
+        self.assertEqual(len(FakeTwilio.received), 1, "texted once, through Twilio's Messages API")
+        self.assertEqual(FakeTwilio.received[-1]["form"]["To"], "+15125550191")
+        path = LINK.search(FakeTwilio.received[-1]["form"]["Body"]).group(1)
+        page, _csrf = self.csrf(path)
+        self.assertIn(f"Photos for {self.job.project_id.name} job #{self.job.id}", page.text)
+
+    def test_a_job_with_nobody_on_the_line_says_so(self):
+        job = self.env["project.task"].create({"name": "Nobody's job", "project_id": self.job.project_id.id})
+        with self.assertRaises(UserError):
+            job.with_user(self.user_manager).action_ops_send_photo_link()
+
+
+@tagged("post_install", "-at_install")
 class TestPhotoLinkRefusals(CloseoutCase):
     def test_an_expired_link_gets_a_clear_page(self):
         with freeze_time(TODAY):
@@ -271,7 +289,7 @@ class TestPhotoLinkRefusals(CloseoutCase):
     @freeze_time(TODAY)
     def test_the_page_shows_the_job_number_and_nothing_of_the_customer(self):
         page, _csrf = self.csrf(self.send_link())
-        self.assertIn(f"Photos for Job #{self.job.id}", page.text)
+        self.assertIn(f"Photos for {self.job.project_id.name} job #{self.job.id}", page.text)
         for private in ("Rivera", "Austin", "HVAC tune-up Rivera"):
             self.assertNotIn(private, page.text)
         self.assertEqual(page.headers["Referrer-Policy"], "no-referrer")
