@@ -26,6 +26,7 @@
         "data/ops_sheet_data.xml",
         "data/ir_cron_data.xml",
         "views/ops_checkin_views.xml",
+        "wizards/ops_alert_resolve_views.xml",
         "views/ops_escalation_views.xml",
         "views/ops_tech_profile_views.xml",
         "views/ops_kpi_views.xml",

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..coach import delivery
+from ..models.ops_tools import company_time_text
 from .photos import PRIVATE_HEADERS
 
 
@@ -27,7 +28,7 @@ class OpsCoachAlertLink(http.Controller):
         request.update_context(lang=sent.env["ops.line"]._language_of(sent.employee_id))  # the recipient's
         return request.render("ops_coach.alert_link_page", {
             "title": alert.rule_id.name, "employee": alert.employee_id.name, "reason": alert.reason,
-            "raised": alert.raised_date.strftime("%Y-%m-%d %H:%M UTC"), "state": dict(
+            "raised": company_time_text(alert.company_id, alert.raised_date), "state": dict(
                 alert._fields["state"].selection)[alert.state].lower(),
             "can_acknowledge": alert.state == "new", "token": token, "said": said}, headers=PRIVATE_HEADERS)
 

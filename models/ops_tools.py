@@ -47,6 +47,11 @@ def company_now(company, now):
     return pytz.utc.localize(now).astimezone(pytz.timezone(company_tz(company)))
 
 
+def company_time_text(company, moment):
+    """A stored (naive UTC) datetime as people there read it: "2026-11-24 09:00 CST"."""
+    return company_now(company, moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def line_now(env):
     """The line's clock: now, unless a replay sets ``ops_now`` (a naive UTC
     datetime) in the context, as the demo does to tell its anchor week."""

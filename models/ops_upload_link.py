@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..coach import lexicon, phone, upload
+from .ops_tools import company_time_text
 
 _logger = logging.getLogger(__name__)
 CHANNELS = [("twilio", "SMS (Twilio)"), ("sms", "SMS (Odoo)"), ("email", "Email"), ("none", "No way to reach")]
@@ -102,7 +103,8 @@ class OpsUploadLink(models.Model):
             link.task_id.message_post(
                 body=self.env._("Photo link for %(tech)s sent by %(channel)s to %(to)s, expires %(when)s.",
                                 tech=link.employee_id.name, channel=dict(CHANNELS)[channel], to=shown,
-                                when=fields.Datetime.to_string(link.expires_at)),
+                                when=company_time_text(link.task_id.company_id or self.env.company,
+                                                       link.expires_at)),
                 author_id=self.env.ref("base.partner_root").id, subtype_xmlid="mail.mt_note")
 
     def _destination(self):

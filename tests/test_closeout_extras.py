@@ -228,6 +228,8 @@ class TestPhotoLinkFromTheJob(CloseoutCase):
         path = LINK.search(FakeTwilio.received[-1]["form"]["Body"]).group(1)
         page, _csrf = self.csrf(path)
         self.assertIn(f"Photos for {self.job.project_id.name} job #{self.job.id}", page.text)
+        note = self.job.message_ids.filtered(lambda m: "Photo link for" in (m.body or ""))[:1]
+        self.assertIn("expires 2026-11-25 09:00 CST", note.body, "said in the company's time, not UTC")
 
     def test_a_job_with_nobody_on_the_line_says_so(self):
         job = self.env["project.task"].create({"name": "Nobody's job", "project_id": self.job.project_id.id})

@@ -36,6 +36,9 @@ class TestConsole(OpsCoachCase):
             "provider": "test", "active": False, "employee_id": self.emp_tech.id, "call_type": "am_checkin",
             "energy_level": 2, "blocker_note": "The van's AC is out", "commitment": "Call three customers by noon"}])
         self.assertFalse(self.env["ops.checkin"].search([("id", "=", checkin.id)]), "hidden from every report")
+        opened = test.action_open_checkin()
+        self.assertEqual((opened["res_model"], opened["res_id"]), ("ops.checkin", checkin.id),
+                         "the console opens its check-in, archived as it is")
         self.assertFalse(self.env["ops.escalation"].search([("employee_id", "=", self.emp_tech.id)]),
                          "a test blocker alerts nobody")
         turns = self.env["ops.call_event"].search([("call_id", "=", test.call_id)])

@@ -197,6 +197,16 @@ class TestEscalationLifecycle(OpsCoachCase):
             alert.action_resolve()
         self.assertEqual(alert.state, "new")
 
+    def test_the_resolve_dialog_asks_what_was_done_and_resolves_with_it(self):
+        alert = self._escalation(self.emp_tech)
+        Dialog = self.env["ops.alert.resolve"].with_user(self.user_manager).with_context(
+            active_model="ops.escalation", active_ids=alert.ids)
+        dialog = Dialog.create({"note": "Swapped his route"})
+        self.assertEqual(dialog.alert_ids, alert, "the alerts the button was pressed on")
+        dialog.action_resolve()
+        self.assertRecordValues(alert, [{"state": "resolved", "resolution_note": "Swapped his route",
+                                         "resolved_by_id": self.user_manager.id}])
+
     def test_wrong_transitions_are_refused(self):
         alert = self._escalation(self.emp_tech)
         alert.action_dismiss()

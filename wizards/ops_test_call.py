@@ -96,6 +96,12 @@ class OpsTestCall(models.TransientModel):
             "response": json.dumps({"say": turn.prompt, "kind": turn.kind}) if turn else False,
             "processed_date": fields.Datetime.now()})
 
+    def action_open_checkin(self):
+        """The rehearsal's check-in (archived, so no list shows it by default)."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "ops.checkin", "res_id": self.checkin_id.id,
+                "view_mode": "form", "target": "current", "context": {"active_test": False}}
+
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Test call: %(flow)s", flow=self.flow_id.name)}
