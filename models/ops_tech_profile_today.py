@@ -25,6 +25,9 @@ class OpsTechProfileToday(models.Model):
     open_alert_count = fields.Integer("Open alerts", compute="_compute_today")
     needs_me_today = fields.Boolean("Needs me today", compute="_compute_today", search="_search_needs_me")
     today_note = fields.Char("Today", compute="_compute_today")
+    today_alert_ids = fields.Many2many("ops.escalation", string="Open alerts", compute="_compute_today")
+    today_checkin_ids = fields.Many2many("ops.checkin", string="Today's calls", compute="_compute_today")
+    today_phone = fields.Char("Phone", compute="_compute_today")
 
     def _compute_today(self):
         facts = self._today_facts()
@@ -39,6 +42,9 @@ class OpsTechProfileToday(models.Model):
             notes = [c.not_ready_reason or "not ready" for c in fact["not_ready"][:1]]
             notes += [c.blocker_note for c in fact["blockers"] if c.blocker_note]
             profile.today_note = "; ".join(notes)
+            profile.today_alert_ids = fact["alerts"]
+            profile.today_checkin_ids = fact["calls"]
+            profile.today_phone = profile.phone_ids[:1].e164 or False
 
     @staticmethod
     def _needs_me(fact):
@@ -91,6 +97,7 @@ class OpsTechProfileToday(models.Model):
             todays = calls[employee].filtered(lambda c, d=today[profile.id]: c.checkin_date == d)
             facts[profile.id] = {
                 "day": today[profile.id],
+                "calls": todays,
                 "not_ready": todays.filtered(lambda c: c.ready_status == "not_ready"),
                 "blockers": todays.filtered("blocker_flag"),
                 "missed": profile in missed,

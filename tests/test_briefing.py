@@ -107,6 +107,21 @@ class TestTodayFlags(BriefingCase):
         self.assertIn(other, self.env["ops.tech_profile"].search([("today_missed_am", "=", True)]))
 
     @freeze_time(TUESDAY_1030_CHICAGO)
+    def test_a_today_card_opens_on_the_reason_the_call_and_the_alerts_to_act_on(self):
+        sick = self.sick_call()
+        alert = self._escalation(self.emp_tech)
+        tech = self.env["ops.tech_profile"].with_user(self.user_manager).search(
+            [("employee_id", "=", self.emp_tech.id)])
+        self.assertEqual(tech.today_checkin_ids, sick)
+        self.assertIn(alert, tech.today_alert_ids)
+        action = self.env["ir.actions.actions"]._for_xml_id("ops_coach.action_ops_today")
+        form_view = [view for view, mode in action["views"] if mode == "form"][0]
+        self.assertEqual(form_view, self.env.ref("ops_coach.view_ops_tech_profile_today_form").id,
+                         "the card opens the Today form, not the editable profile")
+        alert.with_user(self.user_manager).action_acknowledge()
+        self.assertEqual(alert.state, "acknowledged")
+
+    @freeze_time(TUESDAY_1030_CHICAGO)
     def test_a_streak_alert_flags_the_person(self):
         self._escalation(self.emp_tech)
         tech = self.profile_tech.with_user(self.user_manager)

@@ -1,7 +1,8 @@
 import { registry } from "@web/core/registry";
 
 // Sam, a service manager, opens Ops Coach: the app opens on Today, filtered
-// on who needs him, and Luis's card carries his burnout streak.
+// on who needs him, and Luis's card carries his burnout streak; the card
+// opens on his open alerts, with what Sam can do about them.
 registry.category("web_tour.tours").add("ops_coach_today", {
     url: "/odoo/action-ops_coach.action_ops_today",
     steps: () => [
@@ -11,6 +12,9 @@ registry.category("web_tour.tours").add("ops_coach_today", {
         { trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('Rosa Diaz')))" },
         { trigger: ".o_kanban_record:contains('Luis Ortega')", run: "click" },
         { trigger: ".o_breadcrumb:contains('Luis Ortega')" },
+        // the card opens on why he needs Sam and what Sam can do: his open alerts, to acknowledge or resolve
+        { trigger: ".o_ops_today_form .o_field_widget[name='today_alert_ids'] .o_data_row" },
+        { trigger: ".o_ops_today_form .o_field_widget[name='today_alert_ids'] button[name='action_acknowledge'], .o_ops_today_form .o_field_widget[name='today_alert_ids'] button:contains('Resolve')" },
     ],
 });
 
