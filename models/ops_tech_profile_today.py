@@ -28,6 +28,9 @@ class OpsTechProfileToday(models.Model):
     today_alert_ids = fields.Many2many("ops.escalation", string="Open alerts", compute="_compute_today")
     today_checkin_ids = fields.Many2many("ops.checkin", string="Today's calls", compute="_compute_today")
     today_phone = fields.Char("Phone", compute="_compute_today")
+    blocker_for_me = fields.Boolean(
+        "Has a blocker for me", compute="_compute_blocker_for_me", search="_search_blocker_for_me",
+        help="An open blocker of this person's is routed to me: I see him in Today, to clear it.")
 
     def _compute_today(self):
         facts = self._today_facts()
@@ -45,6 +48,25 @@ class OpsTechProfileToday(models.Model):
             profile.today_alert_ids = fact["alerts"]
             profile.today_checkin_ids = fact["calls"]
             profile.today_phone = profile.phone_ids[:1].e164 or False
+
+    @api.depends_context("uid")
+    def _compute_blocker_for_me(self):
+        mine = self._blocked_for(self.env.user)
+        for profile in self:
+            profile.blocker_for_me = profile.employee_id.id in mine
+
+    def _search_blocker_for_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on a today flag."))
+        blocked = list(self._blocked_for(self.env.user))
+        return [("employee_id", "in" if (operator == "=") == value else "not in", blocked)]
+
+    @api.model
+    def _blocked_for(self, user):
+        """The employees with an open blocker routed to ``user``; read as the system (record rules ask it)."""
+        alerts = self.env["ops.escalation"].sudo()._read_group(
+            [("assigned_user_id", "=", user.id), ("state", "in", OPEN)], ["employee_id"])
+        return {employee.id for (employee,) in alerts}
 
     @staticmethod
     def _needs_me(fact):

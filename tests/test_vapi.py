@@ -517,9 +517,17 @@ class TestBlockersRouted(VapiCase):
         # he sees it although the technician is not on his team, and clears it as himself
         mine = self.env["ops.escalation"].with_user(self.user_warehouse).search([("assigned_user_id", "=", self.user_warehouse.id)])
         self.assertEqual(mine, alert)
+        # and his Today shows who waits on him, the card opening on that alert
+        today = self.env["ops.tech_profile"].with_user(self.user_warehouse).search([("needs_me_today", "=", True)])
+        waiting = today.filtered(lambda profile: profile.employee_id == self.emp_tech)
+        self.assertTrue(waiting, "the blocked technician is on the warehouse lead's Today")
+        self.assertEqual(waiting.today_alert_ids, alert)
+        self.assertFalse(waiting.today_checkin_ids, "his calls stay his manager's to read")
         mine.resolution_note = "two left at the front desk"
         mine.action_resolve()
         self.assertEqual(alert.resolved_by_id, self.user_warehouse)
+        self.assertFalse(self.env["ops.tech_profile"].with_user(self.user_warehouse).search(
+            [("employee_id", "=", self.emp_tech.id)]), "once cleared, the technician is off his screens")
 
         with freeze_time("2026-11-25 13:00:00"):
             said = self.context("call-2")
