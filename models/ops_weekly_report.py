@@ -54,14 +54,14 @@ class OpsWeeklyReport(models.Model):
         failures = self._process_failures(company, week_start)
         open_alerts = self.env["ops.escalation"].search_count(
             [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))])
-        this_week = [row["now"] for row in drift.values() if row["now"] is not None]
-        before = [row["before"] for row in drift.values() if row["before"] is not None]
         drifting = [name for name, row in drift.items() if row["now"] is not None and row["before"] is not None
                     and row["now"] <= row["before"] - DRIFT_POINTS]
         return {
             "company_id": company.id, "week_start": week_start,
-            "adherence_pct": round(sum(this_week) / len(this_week), 1) if this_week else 0.0,
-            "prev_adherence_pct": round(sum(before) / len(before), 1) if before else 0.0,
+            # the company's adherence is the one the dashboard and the briefing show: values on target ÷ values,
+            # over every value of the week (a mean of departments' rates would weigh a team of two like one of ten)
+            "adherence_pct": self._adherence(drift, "now"),
+            "prev_adherence_pct": self._adherence(drift, "before"),
             "drifting_departments": len(drifting), "load_imbalance": flagged,
             "busiest_manager_id": busiest.id if flagged else False,
             "lightest_manager_id": lightest.id if flagged else False,
@@ -84,10 +84,20 @@ class OpsWeeklyReport(models.Model):
         """, {"start": week_start, "from": week_start - datetime.timedelta(weeks=DRIFT_WEEKS),
               "end": week_start + datetime.timedelta(days=6), "company": company.id,
               "lang": self.env.lang or "en_US"})
-        drift = collections.defaultdict(lambda: {"now": None, "before": None})
+        drift = collections.defaultdict(lambda: {"now": None, "before": None, "counts": {}})
         for department, this_week, on_target, total in self.env.cr.fetchall():
-            drift[department]["now" if this_week else "before"] = vocabulary.percentage(on_target, total)
+            when = "now" if this_week else "before"
+            drift[department][when] = vocabulary.percentage(on_target, total)
+            drift[department]["counts"][when] = (on_target or 0, total)
         return dict(drift)
+
+    @staticmethod
+    def _adherence(drift, when):
+        """KPI adherence over every department's values (the meta-KPI's own definition)."""
+        counts = [row["counts"][when] for row in drift.values() if when in row["counts"]]
+        value = vocabulary.META_KPI["kpi_adherence"].value(
+            {"kpi_on_target": sum(hits for hits, _total in counts), "kpi_values": sum(total for _hits, total in counts)})
+        return value or 0.0
 
     @api.model
     def _manager_load(self, company, week_start):

@@ -1,9 +1,11 @@
+import datetime
 import json
 
 from odoo.addons.spreadsheet.utils.validate_data import fields_in_spreadsheet
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from ..coach.vocabulary import META_KPI
 from .common import OpsCoachCase
 
 # Reads the evaluated cells of the dashboard's Data sheet in the browser (the
@@ -105,3 +107,34 @@ class TestDashboardInBrowser(DashboardMixin, HttpCase):
                                "figures": len(dashboard["sheets"][0]["figures"])}
         self.browser_js("/odoo/action-ops_coach.action_ops_dashboard", js, ready="odoo.isReady",
                         login="admin", timeout=120)
+
+
+@tagged("post_install", "-at_install")
+class TestHeadlineFiguresAgree(OpsCoachCase):
+    """KPI adherence is one definition (values on target ÷ values) wherever it is
+    shown: the GM report, the digest and the briefing (both from the system
+    KPIs the dashboard reads). Two departments of unequal size tell a weighted
+    rate from a mean of rates: 1 of 1 and 1 of 3 is 50 %, not 66.7 %."""
+
+    WEEK = datetime.date(2030, 1, 7)  # a Monday nothing else has values in
+
+    def test_kpi_adherence_reads_the_same_on_every_screen(self):
+        Department = self.env["hr.department"]
+        small, large = Department.create({"name": "Small crew"}), Department.create({"name": "Large crew"})
+        self.emp_tech.department_id = small
+        (self.emp_lead | self.emp_other_tech | self.emp_manager).department_id = large
+        for employee, value in ((self.emp_tech, 95), (self.emp_lead, 50), (self.emp_other_tech, 50),
+                                (self.emp_manager, 95)):
+            self.env["ops.kpi.value"].create({"employee_id": employee.id, "kpi_id": self.kpi_ftf.id,
+                                              "period_start": self.WEEK, "value": value})
+        report = self.env["ops.weekly_report"]._report_values(self.company, self.WEEK, self.env["ops.weekly_summary"])
+        self.env["ops.system_kpi"]._cron_compute(self.WEEK)
+        totals = self.env["ops.system_kpi"]._totals(
+            [("company_id", "=", self.company.id), ("date", ">=", self.WEEK),
+             ("date", "<", self.WEEK + datetime.timedelta(days=7))])
+        shown = META_KPI["kpi_adherence"].value(totals)
+        self.assertEqual(shown, 50.0, "the dashboard's and the briefing's figure")
+        self.assertEqual(report["adherence_pct"], shown, "the GM report's")
+        digest = self.env["digest.digest"].with_user(self.user_director).with_context(
+            start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
+        self.assertEqual(digest.new({}).kpi_ops_kpi_adherence_value, shown, "the digest's")
