@@ -54,6 +54,17 @@ def _clause(text):
     return " ".join(str(text or "").split()).rstrip(".")
 
 
+def clearing_sums(pairs):
+    """``{blockers_cleared, blockers_cleared_same_day, blocker_hours}`` of resolved
+    blockers' ``(raised, resolved)`` local datetimes: a day's counts, summed over
+    any range by the dashboard and the digest."""
+    pairs = [(raised, resolved) for raised, resolved in pairs if raised and resolved]
+    return {"blockers_cleared": len(pairs),
+            "blockers_cleared_same_day": sum(1 for raised, resolved in pairs if raised.date() == resolved.date()),
+            "blocker_hours": round(sum(max(0.0, (resolved - raised).total_seconds() / 3600)
+                                       for raised, resolved in pairs), 2)}
+
+
 def clearing_figures(pairs):
     """``(median hours, % cleared the same day)`` of resolved blockers.
 

@@ -168,6 +168,9 @@ META_KPIS = (
     MetaKpi("hours_reclaimed", "Manager hours reclaimed", "minutes_reclaimed", divisor=60),
     MetaKpi("retention", "Tech retention (%)", "field_departures", "field_headcount", complement=True,
             denominator_aggregate="avg"),
+    MetaKpi("blockers_same_day", "Blockers cleared the same day (%)", "blockers_cleared_same_day",
+            "blockers_cleared"),
+    MetaKpi("blocker_hours", "Hours to clear a blocker (mean)", "blocker_hours", "blockers_cleared", scale=1),
 )
 META_KPI = {meta.code: meta for meta in META_KPIS}
 # the columns the meta-KPIs sum (headcount is averaged)

@@ -21,6 +21,10 @@ class Digest(models.Model):
     kpi_ops_hours_reclaimed_value = fields.Float(compute="_compute_kpi_ops_values")
     kpi_ops_retention = fields.Boolean("Ops line: tech retention (%)")
     kpi_ops_retention_value = fields.Float(compute="_compute_kpi_ops_values")
+    kpi_ops_blockers_same_day = fields.Boolean("Ops line: blockers cleared the same day (%)")
+    kpi_ops_blockers_same_day_value = fields.Float(compute="_compute_kpi_ops_values")
+    kpi_ops_blocker_hours = fields.Boolean("Ops line: hours to clear a blocker")
+    kpi_ops_blocker_hours_value = fields.Float(compute="_compute_kpi_ops_values")
 
     @api.depends_context("start_datetime", "end_datetime", "company")
     def _compute_kpi_ops_values(self):
@@ -42,6 +46,8 @@ class Digest(models.Model):
             "kpi_ops_alerts": "ops_coach.action_ops_escalation",
             "kpi_ops_hours_reclaimed": "ops_coach.action_ops_checkin",
             "kpi_ops_retention": "ops_coach.action_ops_tech_profile",
+            "kpi_ops_blockers_same_day": "ops_coach.action_ops_escalation",
+            "kpi_ops_blocker_hours": "ops_coach.action_ops_escalation",
         })
         return res
 

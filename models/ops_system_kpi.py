@@ -2,8 +2,10 @@ import datetime
 
 from odoo import api, fields, models
 
+from ..coach import blockers
 from ..coach.kpi_compute import utc_naive
 from ..coach.vocabulary import META_KPI_SUMS, MORNING_CALL_TYPES
+from .ops_tools import company_now
 
 DEFAULT_MINUTES_PER_CHECKIN = 5
 
@@ -32,6 +34,9 @@ class OpsSystemKpi(models.Model):
         "Manager minutes reclaimed", help="Calls that needed no one × minutes a manager spends on a check-in.")
     field_headcount = fields.Integer("Field people", aggregator="avg")
     field_departures = fields.Integer("Field departures")
+    blockers_cleared = fields.Integer("Blockers cleared", help="Blocker alerts resolved that day.")
+    blockers_cleared_same_day = fields.Integer("Blockers cleared the day they were raised")
+    blocker_hours = fields.Float("Hours blocked", help="Raised to resolved, summed over the blockers cleared that day.")
 
     _sql_constraints = [("company_date_uniq", "unique(company_id, date)", "One row per company and day.")]
 
@@ -62,7 +67,16 @@ class OpsSystemKpi(models.Model):
                 [("company_id", "=", company.id), ("raised_date", ">=", start), ("raised_date", "<", end)]),
             **self._completion(day, profiles), **self._adherence(day, profiles),
             **self._reclaimed(day, company), **self._retention(day, company),
+            **self._blockers_cleared(company, start, end),
         }
+
+    @api.model
+    def _blockers_cleared(self, company, start, end):
+        alerts = self.env["ops.escalation"].search(
+            [("company_id", "=", company.id), ("kind", "=", "blocker"), ("state", "=", "resolved"),
+             ("resolved_date", ">=", start), ("resolved_date", "<", end)])
+        return blockers.clearing_sums([(company_now(company, a.raised_date), company_now(company, a.resolved_date))
+                                       for a in alerts])
 
     @api.model
     def _completion(self, day, profiles):

@@ -73,7 +73,7 @@ def pv(pid, measure):
 
 
 def rates(pid):
-    """The five meta-KPIs of one period, each a ratio of sums, as the digest
+    """The meta-KPIs of one period, each a ratio of sums, as the digest
     and the briefing compute them."""
     return [(meta.label, meta.formula(lambda measure: pv(pid, measure))) for meta in META_KPIS]
 
@@ -88,16 +88,26 @@ def ratio_rows(cells, first, count, pid, dim, numerator, denominator):
         cells[f"D{row}"] = f'=IFERROR(ROUND(100*B{row}/C{row},1),"")'
 
 
+# the Data sheet's rows: one a meta-KPI, then the counts, the weeks and the teams
+META_ROW = {meta.code: row for row, meta in enumerate(META_KPIS, start=2)}
+OPEN_ROW = len(META_KPIS) + 3
+BURNOUT_ROW = OPEN_ROW + 1
+WEEK_ROW = BURNOUT_ROW + 2  # the header; the weeks follow
+TEAM_ROW = WEEK_ROW + WEEKS + 3
+
+
 def data_cells():
     cells = {"A1": "Meta-KPI", "B1": "This period", "C1": "Period before"}
     for row, ((label, now), (_label, before)) in enumerate(zip(rates(1), rates(2)), start=2):
         cells[f"A{row}"], cells[f"B{row}"], cells[f"C{row}"] = label, now, before
-    cells["A8"], cells["B8"] = "Open alerts", f'=IFERROR({pv(5, "__count")}+0,0)'
-    cells["A9"], cells["B9"] = "On burnout watch", f'=IFERROR({pv(6, "__count")}+0,0)'
-    cells["A11"], cells["B11"], cells["C11"], cells["D11"] = "Week", "Calls made", "Calls expected", "Completion (%)"
-    ratio_rows(cells, 12, WEEKS, 3, "date:week", "checkins_made:sum", "checkins_expected:sum")
-    cells["A20"], cells["B20"], cells["C20"], cells["D20"] = "Team", "On target", "Values", "On target (%)"
-    ratio_rows(cells, 21, TEAMS, 4, "department_id", "hits_target:sum", "__count")
+    cells[f"A{OPEN_ROW}"], cells[f"B{OPEN_ROW}"] = "Open alerts", f'=IFERROR({pv(5, "__count")}+0,0)'
+    cells[f"A{BURNOUT_ROW}"], cells[f"B{BURNOUT_ROW}"] = "On burnout watch", f'=IFERROR({pv(6, "__count")}+0,0)'
+    cells[f"A{WEEK_ROW}"], cells[f"B{WEEK_ROW}"], cells[f"C{WEEK_ROW}"], cells[f"D{WEEK_ROW}"] = \
+        "Week", "Calls made", "Calls expected", "Completion (%)"
+    ratio_rows(cells, WEEK_ROW + 1, WEEKS, 3, "date:week", "checkins_made:sum", "checkins_expected:sum")
+    cells[f"A{TEAM_ROW}"], cells[f"B{TEAM_ROW}"], cells[f"C{TEAM_ROW}"], cells[f"D{TEAM_ROW}"] = \
+        "Team", "On target", "Values", "On target (%)"
+    ratio_rows(cells, TEAM_ROW + 1, TEAMS, 4, "department_id", "hits_target:sum", "__count")
     return {ref: {"content": content} for ref, content in cells.items()}
 
 
@@ -131,15 +141,18 @@ def cell_chart(fid, x, y, width, kind, title, labels, values):
 
 
 FIGURES = [
-    scorecard("fig_completion", 0, 30, "Call completion (%)", 2),
-    scorecard("fig_adherence", 200, 30, "KPI adherence (%)", 3),
-    scorecard("fig_escalations", 400, 30, "Alerts / 10 people / week", 4, lower_is_better=True),
-    scorecard("fig_reclaimed", 600, 30, "Hours reclaimed", 5),
-    scorecard("fig_retention", 800, 30, "Tech retention (%)", 6),
-    scorecard("fig_open_alerts", 0, 148, "Open alerts", 8, baseline=False),
-    scorecard("fig_burnout", 200, 148, "On burnout watch", 9, baseline=False),
+    scorecard("fig_completion", 0, 30, "Call completion (%)", META_ROW["call_completion"]),
+    scorecard("fig_adherence", 200, 30, "KPI adherence (%)", META_ROW["kpi_adherence"]),
+    scorecard("fig_escalations", 400, 30, "Alerts / 10 people / week", META_ROW["alerts"], lower_is_better=True),
+    scorecard("fig_reclaimed", 600, 30, "Hours reclaimed", META_ROW["hours_reclaimed"]),
+    scorecard("fig_retention", 800, 30, "Tech retention (%)", META_ROW["retention"]),
+    scorecard("fig_open_alerts", 0, 148, "Open alerts", OPEN_ROW, baseline=False),
+    scorecard("fig_burnout", 200, 148, "On burnout watch", BURNOUT_ROW, baseline=False),
+    scorecard("fig_blockers_same_day", 400, 148, "Blockers cleared same day (%)", META_ROW["blockers_same_day"]),
+    scorecard("fig_blocker_hours", 600, 148, "Hours to clear a blocker", META_ROW["blocker_hours"],
+              lower_is_better=True),
     cell_chart("fig_completion_weeks", 0, 290, 490, "line", "Call completion by week (%)",
-               f"Data!A12:A{11 + WEEKS}", f"Data!D12:D{11 + WEEKS}"),
+               f"Data!A{WEEK_ROW + 1}:A{WEEK_ROW + WEEKS}", f"Data!D{WEEK_ROW + 1}:D{WEEK_ROW + WEEKS}"),
     odoo_chart("fig_energy_weeks", 500, 290, 490, "line", "Average energy by week", "ops.checkin", "energy_level",
                ["checkin_date:week"], domain=[["energy_level", ">", 0]], date_chain="checkin_date",
                team_chain="department_id"),
@@ -147,7 +160,7 @@ FIGURES = [
                "__count", ["raised_date:week", "rule_id"], domain=OPEN, stacked=True,
                team_chain="employee_id.department_id"),
     cell_chart("fig_team_target", 500, 620, 490, "bar", "KPI values on target by team (%)",
-               f"Data!A21:A{20 + TEAMS}", f"Data!D21:D{20 + TEAMS}"),
+               f"Data!A{TEAM_ROW + 1}:A{TEAM_ROW + TEAMS}", f"Data!D{TEAM_ROW + 1}:D{TEAM_ROW + TEAMS}"),
 ]
 MENUS = {
     "fig_completion": "ops_coach.menu_ops_system_kpi", "fig_completion_weeks": "ops_coach.menu_ops_system_kpi",
@@ -156,6 +169,7 @@ MENUS = {
     "fig_alerts_age": "ops_coach.menu_ops_escalation", "fig_reclaimed": "ops_coach.menu_ops_checkin",
     "fig_retention": "ops_coach.menu_ops_people", "fig_burnout": "ops_coach.menu_ops_weekly_summary",
     "fig_energy_weeks": "ops_coach.menu_ops_dashboard",
+    "fig_blockers_same_day": "ops_coach.menu_ops_escalation", "fig_blocker_hours": "ops_coach.menu_ops_escalation",
 }
 
 

@@ -5,7 +5,7 @@ from odoo.addons.spreadsheet.utils.validate_data import fields_in_spreadsheet
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from ..coach.vocabulary import META_KPI
+from ..coach.vocabulary import META_KPI, META_KPIS
 from .common import OpsCoachCase
 
 # Reads the evaluated cells of the dashboard's Data sheet in the browser (the
@@ -40,8 +40,8 @@ CHECK_CELLS_JS = """(async () => {
         for (const [name, range] of Object.entries(series)) {
           if (!range.some((ref) => typeof values[ref] === "number")) problems.push(name + " has no number");
         }
-        if (!(values.B8 > 0)) problems.push("no open alert");
-        if (values.B9 !== 1) problems.push("burnout watch is not 1");
+        if (!(values[%(open)s] > 0)) problems.push("no open alert");
+        if (values[%(burnout)s] !== 1) problems.push("burnout watch is not 1");
         if (document.querySelectorAll(".o-figure").length < %(figures)s) problems.push("figures missing");
         return problems.length ? console.error(problems.join("; ") + " " + JSON.stringify(values))
                                : console.log("test successful");
@@ -49,9 +49,16 @@ CHECK_CELLS_JS = """(async () => {
     }
     await sleep(200); }
   console.error("timeout"); })();"""
-SCORECARDS = ["B2", "B3", "B4", "B5", "B6", "C2", "B8", "B9"]
-SERIES = {"call completion by week": [f"D{row}" for row in range(12, 18)],
-          "KPI values on target by team": [f"D{row}" for row in range(21, 29)]}
+# the Data sheet's rows as scripts/build_dashboard.py lays them out: a meta-KPI a row, then the counts,
+# the weeks and the teams. The blocker figures may be empty (no blocker cleared in the period).
+OPEN_ROW = len(META_KPIS) + 3
+WEEK_ROW, WEEKS, TEAMS = OPEN_ROW + 3, 6, 8
+TEAM_ROW = WEEK_ROW + WEEKS + 3
+ALWAYS_A_NUMBER = ("call_completion", "kpi_adherence", "alerts", "hours_reclaimed", "retention")
+SCORECARDS = [f"B{row}" for row, meta in enumerate(META_KPIS, start=2) if meta.code in ALWAYS_A_NUMBER] + \
+    ["C2", f"B{OPEN_ROW}", f"B{OPEN_ROW + 1}"]
+SERIES = {"call completion by week": [f"D{row}" for row in range(WEEK_ROW + 1, WEEK_ROW + 1 + WEEKS)],
+          "KPI values on target by team": [f"D{row}" for row in range(TEAM_ROW + 1, TEAM_ROW + 1 + TEAMS)]}
 
 
 class DashboardMixin:
@@ -104,7 +111,8 @@ class TestDashboardInBrowser(DashboardMixin, HttpCase):
             self.skipTest("the dashboard is read on the demo company")
         dashboard = json.loads(self.dashboard.spreadsheet_data)
         js = CHECK_CELLS_JS % {"scorecards": json.dumps(SCORECARDS), "series": json.dumps(SERIES),
-                               "figures": len(dashboard["sheets"][0]["figures"])}
+                               "figures": len(dashboard["sheets"][0]["figures"]),
+                               "open": json.dumps(f"B{OPEN_ROW}"), "burnout": json.dumps(f"B{OPEN_ROW + 1}")}
         self.browser_js("/odoo/action-ops_coach.action_ops_dashboard", js, ready="odoo.isReady",
                         login="admin", timeout=120)
 
@@ -138,3 +146,26 @@ class TestHeadlineFiguresAgree(OpsCoachCase):
         digest = self.env["digest.digest"].with_user(self.user_director).with_context(
             start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
         self.assertEqual(digest.new({}).kpi_ops_kpi_adherence_value, shown, "the digest's")
+
+    def test_blocker_clearing_reads_the_same_on_the_dashboard_the_digest_and_the_briefing(self):
+        rule = self.env.ref("ops_coach.rule_blocker")
+        chicago = datetime.timedelta(hours=6)  # the company's day is Chicago's
+        for raised, resolved in (((2030, 1, 7, 8), (2030, 1, 7, 11)), ((2030, 1, 7, 16), (2030, 1, 8, 9))):
+            alert = self._escalation(self.emp_tech, rule_id=rule.id, raised_date=datetime.datetime(*raised) + chicago)
+            alert.write({"state": "resolved", "resolution_note": "done",
+                         "resolved_date": datetime.datetime(*resolved) + chicago})
+        self.company.partner_id.tz = "America/Chicago"
+        for day in (self.WEEK, self.WEEK + datetime.timedelta(days=1)):
+            self.env["ops.system_kpi"]._cron_compute(day)
+        totals = self.env["ops.system_kpi"]._totals(
+            [("company_id", "=", self.company.id), ("date", ">=", self.WEEK),
+             ("date", "<", self.WEEK + datetime.timedelta(days=7))])
+        self.assertEqual((totals["blockers_cleared"], totals["blockers_cleared_same_day"]), (2, 1))
+        self.assertEqual(META_KPI["blockers_same_day"].value(totals), 50.0)
+        self.assertEqual(META_KPI["blocker_hours"].value(totals), 10.0, "3 h and 17 h: 10 h on average")
+        _median, same_day = self.env["ops.escalation"]._blocker_clearing(
+            self.company, datetime.datetime(2030, 1, 7), datetime.datetime(2030, 1, 14))
+        self.assertEqual(same_day, 50.0, "the briefing's share is the dashboard's")
+        digest = self.env["digest.digest"].with_user(self.user_director).with_context(
+            start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
+        self.assertEqual(digest.new({}).kpi_ops_blockers_same_day_value, 50.0)

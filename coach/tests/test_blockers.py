@@ -46,3 +46,11 @@ def test_clearing_figures_are_the_median_and_the_same_day_share():
              (at(2026, 11, 24, 7), None)]                    # still open: not counted
     assert blockers.clearing_figures(pairs) == (4.0, 66.7)
     assert blockers.clearing_figures([]) == (None, None)
+
+
+def test_a_days_clearing_sums_add_up_to_the_dashboards_figures():
+    day = datetime.datetime(2026, 11, 24, 8)
+    sums = blockers.clearing_sums([(day, day + datetime.timedelta(hours=3)),
+                                   (day + datetime.timedelta(hours=8), day + datetime.timedelta(hours=25)),
+                                   (None, day)])
+    assert sums == {"blockers_cleared": 2, "blockers_cleared_same_day": 1, "blocker_hours": 20.0}

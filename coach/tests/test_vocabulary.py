@@ -56,13 +56,14 @@ def test_every_alias_names_a_morning_call():
 
 
 TOTALS = {"checkins_made": 27, "checkins_expected": 30, "kpi_on_target": 3, "kpi_values": 8, "escalations": 6,
-          "people": 140, "minutes_reclaimed": 690, "field_departures": 1, "field_headcount": 20}
+          "people": 140, "minutes_reclaimed": 690, "field_departures": 1, "field_headcount": 20,
+          "blockers_cleared": 4, "blockers_cleared_same_day": 3, "blocker_hours": 22.0}
 
 
 def test_meta_kpis_are_ratios_of_sums():
     values = {meta.code: meta.value(TOTALS) for meta in vocabulary.META_KPIS}
     assert values == {"call_completion": 90.0, "kpi_adherence": 37.5, "alerts": 3.0, "hours_reclaimed": 11.5,
-                      "retention": 95.0}
+                      "retention": 95.0, "blockers_same_day": 75.0, "blocker_hours": 5.5}
     assert vocabulary.META_KPI["call_completion"].value(dict(TOTALS, checkins_expected=0)) is None
     assert vocabulary.META_KPI["hours_reclaimed"].value({}) == 0.0
 
