@@ -4,3 +4,4 @@ from . import photos
 from . import vapi
 from . import alert_link
 from . import my_data
+from . import setup

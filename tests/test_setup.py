@@ -8,7 +8,7 @@ import io
 import openpyxl
 
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 FILE = """name,mobile,manager,role,login,language
@@ -86,12 +86,6 @@ class TestSetup(TransactionCase):
         _wizard, action = self.import_file(out.getvalue(), "people.xlsx", give_access=False)
         self.assertEqual(len(self.env["ops.tech_profile"].search(action["domain"])), 3)
 
-    def test_the_template_downloads_and_reads_back(self):
-        wizard = self.env["ops.people.import"].create({})
-        template = base64.b64decode(wizard.template_file)
-        self.assertTrue(template.startswith(b"name,mobile,manager,role,login,language"))
-        wizard.write({"data_file": base64.b64encode(template), "filename": "template.csv"})
-        self.assertTrue(wizard.ready, wizard.preview)
 
     def test_existing_employees_are_added_with_their_roles(self):
         employee = self.env["hr.employee"].sudo().create({"name": "Old Timer", "company_id": self.company.id})
@@ -109,3 +103,22 @@ class TestSetup(TransactionCase):
                                                "provider": "test", "active": False})
         self.assertTrue(self.setup().test_call_done)
         self.assertEqual(self.env["ops.setup"].action_home()["tag"], "action_spreadsheet_dashboard")
+
+
+@tagged("post_install", "-at_install")
+class TestSetupInBrowser(HttpCase):
+    def test_the_template_downloads_and_imports_as_it_is(self):
+        self.authenticate("admin", "admin")
+        response = self.url_open("/ops_coach/people_template.csv")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        template = response.content
+        self.assertTrue(template.startswith(b"name,mobile,manager,role,login,language"))
+        wizard = self.env["ops.people.import"].create({"data_file": base64.b64encode(template),
+                                                        "filename": "template.csv"})
+        self.assertTrue(wizard.ready, wizard.preview)
+
+    def test_the_owner_walks_the_setup_page(self):
+        if not self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False):
+            self.skipTest("the screens are walked on the demo company")
+        self.start_tour("/odoo/action-ops_coach.action_ops_setup", "ops_coach_setup", login="admin")

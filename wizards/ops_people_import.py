@@ -6,7 +6,6 @@ from odoo.exceptions import UserError
 
 from ..coach import lexicon, people
 
-TEMPLATE_NAME = "ops_coach_people.csv"
 
 
 class OpsPeopleImport(models.TransientModel):
@@ -24,14 +23,8 @@ class OpsPeopleImport(models.TransientModel):
         "Give access", default=True,
         help="Make a user for each person with a login, with the access his roles call for, and send Odoo's "
              "invitation.")
-    template_file = fields.Binary("Template", compute="_compute_template")
-    template_name = fields.Char(default=TEMPLATE_NAME)
     preview = fields.Text(compute="_compute_preview")
     ready = fields.Boolean(compute="_compute_preview")
-
-    def _compute_template(self):
-        for wizard in self:
-            wizard.template_file = base64.b64encode(people.template_csv().encode())
 
     @api.depends("data_file", "filename")
     def _compute_preview(self):
