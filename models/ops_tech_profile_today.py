@@ -25,7 +25,7 @@ class OpsTechProfileToday(models.Model):
     open_alert_count = fields.Integer("Open alerts", compute="_compute_today")
     needs_me_today = fields.Boolean("Needs me today", compute="_compute_today", search="_search_needs_me")
     today_note = fields.Char("Today", compute="_compute_today")
-    today_alert_ids = fields.Many2many("ops.escalation", string="Open alerts", compute="_compute_today")
+    today_alert_ids = fields.Many2many("ops.escalation", string="Alerts to act on", compute="_compute_today")
     today_checkin_ids = fields.Many2many("ops.checkin", string="Today's calls", compute="_compute_today")
     today_phone = fields.Char("Phone", compute="_compute_today")
     blocker_for_me = fields.Boolean(

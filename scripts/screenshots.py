@@ -1,6 +1,6 @@
 """Takes the README's screenshots from a running Odoo with the demo company.
 
-    python3 scripts/screenshots.py http://127.0.0.1:8069 DB
+    python3 scripts/screenshots.py http://127.0.0.1:8069 DB [file.png ...]
 
 Run the server at the demo's morning, the Monday after its anchor week,
 07:00 in Chicago (the streak and "today" read as the README tells), e.g.
@@ -28,6 +28,8 @@ SHOTS = [  # file, login, path, wait for this CSS selector
     ("manager_today.png", "ops_manager", "/odoo/action-ops_coach.action_ops_today", ".o_ops_flag_streak"),
     ("morning_briefing.png", "ops_manager", "/odoo/action-ops_coach.action_ops_briefing", ".o_data_row"),
     ("my_page.png", "ops_tech", "/odoo/action-ops_coach.action_ops_my_page", ".o_ops_kpi_board"),
+    # taken on a new database without the demo (admin/admin): what a GM sees first
+    ("setup_checklist.png", "admin", "/odoo/action-ops_coach.action_ops_setup", ".o_ops_setup_step"),
 ]
 
 
@@ -88,14 +90,16 @@ class Browser:
         self.proc.terminate()
 
 
-def main(base, db):
+def main(base, db, *only):
     browser = Browser()
     try:
         for file, login, path, selector in SHOTS:
+            if only and file not in only:
+                continue
             browser.shot(base, session(base, db, login), path, selector, file)
     finally:
         browser.close()
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

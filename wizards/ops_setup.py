@@ -26,6 +26,10 @@ class OpsSetup(models.TransientModel):
     missing_numbers = fields.Text(compute="_compute_steps")
     missing_access = fields.Text(compute="_compute_steps")
 
+    def _compute_display_name(self):
+        for setup in self:
+            setup.display_name = self.env._("Set up Ops Coach")
+
     @api.depends_context("uid")
     def _compute_steps(self):
         company = self.env.company
