@@ -1,7 +1,7 @@
 from odoo import api, models
 
-# the employee fields the line's cached answers read (name spoken, timezone for the day)
-EMPLOYEE_FIELDS = {"name", "tz", "resource_calendar_id", "active", "company_id"}
+# the employee fields the line's cached answers read (name spoken, timezone for the day, language spoken in)
+EMPLOYEE_FIELDS = {"name", "tz", "resource_calendar_id", "active", "company_id", "lang", "user_id"}
 
 
 class OpsLineCacheSource(models.AbstractModel):
