@@ -180,6 +180,31 @@ def link(label, model, domain, view="list"):
     return f"[{label}](odoo://view/{target})"
 
 
+# who the figures are about, by name: (list id, title, domain, rows shown, first row of the block)
+NAMED = ((1, "On burnout watch", BURNOUT, 5, 41), (2, "Open alerts, oldest first", OPEN, 12, 48))
+NAMED_COLUMNS = (("A", "employee_id"), ("C", "rule_id"), ("F", "state"), ("G", "raised_date"))
+PIVOT_ROW = 63  # below the named lists: the KPI pivot, a row per KPI
+
+
+def odoo_list(lid, name, domain):
+    return {"columns": [column for _col, column in NAMED_COLUMNS], "domain": list(domain),
+            "model": "ops.escalation", "context": {}, "orderBy": [{"name": "raised_date", "asc": True}],
+            "id": str(lid), "name": name,
+            "fieldMatching": matching(team_chain="employee_id.department_id")}
+
+
+LISTS = {str(lid): odoo_list(lid, name, domain) for lid, name, domain, _rows, _first in NAMED}
+
+
+def named_cells(cells):
+    for lid, name, domain, rows, first in NAMED:
+        cells[f"A{first}"] = link(name, "ops.escalation", domain)
+        for col, column in NAMED_COLUMNS:
+            cells[f"{col}{first + 1}"] = f'=ODOO.LIST.HEADER({lid},"{column}")'
+            for n in range(1, rows + 1):
+                cells[f"{col}{first + 1 + n}"] = f'=ODOO.LIST({lid},{n},"{column}")'
+
+
 def dashboard_cells():
     # figures float over the grid (rows are 23 px): the text sits in the rows between them
     cells = {
@@ -188,9 +213,10 @@ def dashboard_cells():
         "E12": link("Open alerts", "ops.escalation", OPEN),
         "G12": link("Burnout watch", "ops.escalation", BURNOUT),
         "A27": "Alerts and KPIs",
-        "A41": link("KPI actual against target (desktop)", "ops.kpi.value", [], view="pivot"),
-        "A42": "=PIVOT(7)",
+        f"A{PIVOT_ROW}": link("KPI actual against target (desktop)", "ops.kpi.value", [], view="pivot"),
+        f"A{PIVOT_ROW + 1}": "=PIVOT(7)",
     }
+    named_cells(cells)
     return {ref: {"content": content} for ref, content in cells.items()}
 
 
@@ -198,12 +224,12 @@ def build():
     return {
         "version": 21, "odooVersion": 12, "revisionId": "START_REVISION", "uniqueFigureIds": True, "settings": {},
         "sheets": [
-            {"id": "sheet_dashboard", "name": "Ops Coach", "colNumber": 12, "rowNumber": 70,
+            {"id": "sheet_dashboard", "name": "Ops Coach", "colNumber": 12, "rowNumber": 110,
              "cells": dashboard_cells(), "figures": FIGURES, "areGridLinesVisible": False},
             {"id": "sheet_data", "name": "Data", "colNumber": 6, "rowNumber": 30, "cells": data_cells(),
              "figures": []},
         ],
-        "pivots": PIVOTS, "pivotNextId": len(PIVOTS) + 1, "lists": {}, "listNextId": 1,
+        "pivots": PIVOTS, "pivotNextId": len(PIVOTS) + 1, "lists": LISTS, "listNextId": len(LISTS) + 1,
         "chartOdooMenusReferences": MENUS,
         "globalFilters": [
             {"id": PERIOD, "type": "date", "label": "Period", "rangeType": "relative", "defaultValue": "last_month"},

@@ -26,8 +26,9 @@ CHECK_CELLS_JS = """(async () => {
     const m = find();
     if (m) {
       const g = m.getters, data = g.getSheetIds().find((id) => g.getSheetName(id) === "Data");
-      const cell = (ref) => g.getEvaluatedCell({ sheetId: data, col: ref.charCodeAt(0) - 65,
-                                                 row: parseInt(ref.slice(1)) - 1 });
+      const cell = (ref, sheet = data) => g.getEvaluatedCell({ sheetId: sheet, col: ref.charCodeAt(0) - 65,
+                                                              row: parseInt(ref.slice(1)) - 1 });
+      const board = g.getSheetIds().find((id) => g.getSheetName(id) === "Ops Coach");
       const refs = scorecards.concat(...Object.values(series));
       // IFERROR hides "Loading...": wait until no data request is pending for a while
       const provider = m.config.custom.odooDataProvider;
@@ -42,6 +43,9 @@ CHECK_CELLS_JS = """(async () => {
         }
         if (!(values[%(open)s] > 0)) problems.push("no open alert");
         if (values[%(burnout)s] !== 1) problems.push("burnout watch is not 1");
+        const named = cell(%(burnout_name)s, board).value;
+        if (named !== "Luis Ortega") problems.push("the burnout list names " + JSON.stringify(named));
+        if (!cell(%(alert_name)s, board).value) problems.push("the open alerts list names nobody");
         if (document.querySelectorAll(".o-figure").length < %(figures)s) problems.push("figures missing");
         return problems.length ? console.error(problems.join("; ") + " " + JSON.stringify(values))
                                : console.log("test successful");
@@ -112,7 +116,9 @@ class TestDashboardInBrowser(DashboardMixin, HttpCase):
         dashboard = json.loads(self.dashboard.spreadsheet_data)
         js = CHECK_CELLS_JS % {"scorecards": json.dumps(SCORECARDS), "series": json.dumps(SERIES),
                                "figures": len(dashboard["sheets"][0]["figures"]),
-                               "open": json.dumps(f"B{OPEN_ROW}"), "burnout": json.dumps(f"B{OPEN_ROW + 1}")}
+                               "open": json.dumps(f"B{OPEN_ROW}"), "burnout": json.dumps(f"B{OPEN_ROW + 1}"),
+                               # the named lists' first rows (scripts/build_dashboard.py, NAMED)
+                               "burnout_name": json.dumps("A43"), "alert_name": json.dumps("A50")}
         self.browser_js("/odoo/action-ops_coach.action_ops_dashboard", js, ready="odoo.isReady",
                         login="admin", timeout=120)
 
