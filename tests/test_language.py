@@ -21,14 +21,19 @@ def says(twiml):
     return " ".join(re.findall(r"<Say[^>]*>([^<]*)</Say>", twiml)), re.findall(r'language="([^"]+)"', twiml)
 
 
+def speaks_spanish(env, employee):
+    """Latin American Spanish active, this module's Spanish loaded, and ``employee`` speaking it."""
+    env["res.lang"]._activate_lang(SPANISH)
+    env["ir.module.module"]._load_module_terms(["ops_coach"], [SPANISH], overwrite=True)
+    employee.sudo().lang = SPANISH
+
+
 @tagged("post_install", "-at_install")
 class TestSpanishCaller(TwilioCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang(SPANISH)
-        cls.env["ir.module.module"]._load_module_terms(["ops_coach"], [SPANISH], overwrite=True)
-        cls.emp_tech.sudo().lang = SPANISH
+        speaks_spanish(cls.env, cls.emp_tech)
 
     @freeze_time(EARLY)
     def test_spanish_on_twilio_cuatro_si_and_salta_are_understood(self):
@@ -127,9 +132,7 @@ class TestSpanishCallerOnRetell(RetellCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang(SPANISH)
-        cls.env["ir.module.module"]._load_module_terms(["ops_coach"], [SPANISH], overwrite=True)
-        cls.emp_tech.sudo().lang = SPANISH
+        speaks_spanish(cls.env, cls.emp_tech)
 
     @freeze_time(EARLY)
     def test_retell_gets_the_agent_language_and_spanish_variables(self):
