@@ -23,11 +23,12 @@ LINK_HOURS = 72
 TOKEN_BYTES = 24
 SMS_LIMIT = 320  # two GSM-7 segments
 
-ACK_REFUSALS = {
-    "unknown": ("This link does not work", "It is not an alert link of ours, or it was typed wrong."),
-    "expired": ("This link has expired", "Alert links last three days. Open the alert in Odoo."),
-    "closed": ("This alert is closed", "Someone resolved or dismissed it already: nothing left to do."),
-}
+ACK_REFUSALS = ("unknown", "expired", "closed")  # why an alert link may not act
+
+
+def ack_refusal_words(reason, lexicon=ENGLISH):
+    """``(title, text)`` of the page a refused alert link shows, in the recipient's words."""
+    return lexicon.say(f"alert_link_{reason}_title"), lexicon.say(f"alert_link_{reason}")
 
 
 def new_token():

@@ -15,16 +15,13 @@ from .lexicon import ENGLISH
 
 TOKEN_BYTES = 24
 ALLOWED_TYPES = ("image/", "application/pdf")
-REFUSALS = {
-    "unknown": ("This link does not work",
-                "It is not a photo link of ours, or it was typed wrong. Ask the office for a new one."),
-    "revoked": ("This link was turned off", "The office turned it off. Ask the office for a new one."),
-    "expired": ("This link has expired", "Photo links last a day. Call the Ops line for a new one."),
-    "used_up": ("This link is used up", "It has taken all the files it can. Call the Ops line for a new one."),
-    "other_job": ("This link is for another job",
-                  "Files only go to the job the link was sent for. Call the Ops line for this job's link."),
-}
+REFUSALS = ("unknown", "revoked", "expired", "used_up", "other_job")  # why a link takes no file
 TWILIO_API_BASE = "https://api.twilio.com"
+
+
+def refusal_words(reason, lexicon=ENGLISH):
+    """``(title, text)`` of the page a refused link shows, in the technician's words."""
+    return lexicon.say(f"photo_{reason}_title"), lexicon.say(f"photo_{reason}")
 
 
 def new_token():

@@ -2,7 +2,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
-from ..coach import delivery
+from ..coach import delivery, lexicon
 from ..models.ops_tools import company_time_text
 from .photos import PRIVATE_HEADERS
 
@@ -18,14 +18,20 @@ class OpsCoachAlertLink(http.Controller):
         return env["ops.delivery"]._for_token(token)
 
     @staticmethod
-    def _refused(reason):
-        title, text = delivery.ACK_REFUSALS[reason]
+    def _words(sent):
+        """The recipient's words (the company's when the token is nobody's); the page is rendered in them."""
+        lang = request.env["ops.line"]._line_env()["ops.line"]._language_of(sent.employee_id)
+        request.update_context(lang=lang)
+        return lexicon.for_language(lang)
+
+    def _refused(self, reason, sent):
+        title, text = delivery.ack_refusal_words(reason, self._words(sent))
         return request.render("ops_coach.photo_link_refused", {"title": title, "text": text},
                               status=404 if reason == "unknown" else 410, headers=PRIVATE_HEADERS)
 
     def _page(self, token, sent, said=""):
         alert = sent.alert_id
-        request.update_context(lang=sent.env["ops.line"]._language_of(sent.employee_id))  # the recipient's
+        self._words(sent)  # the page in the recipient's language
         return request.render("ops_coach.alert_link_page", {
             "title": alert.rule_id.name, "employee": alert.employee_id.name, "reason": alert.reason,
             "raised": company_time_text(alert.company_id, alert.raised_date), "state": dict(
@@ -37,7 +43,7 @@ class OpsCoachAlertLink(http.Controller):
     def alert_page(self, token):
         sent = self._delivery(token)
         reason = sent._refusal()
-        return self._refused(reason) if reason else self._page(token, sent)
+        return self._refused(reason, sent) if reason else self._page(token, sent)
 
     # the token in the URL is the credential (no session cookie acts): no CSRF token to carry
     @http.route("/ops_coach/alert/<string:token>", type="http", auth="public", methods=["POST"],
@@ -46,7 +52,7 @@ class OpsCoachAlertLink(http.Controller):
         sent = self._delivery(token)
         reason = sent._refusal()
         if reason:
-            return self._refused(reason)
+            return self._refused(reason, sent)
         alert = sent.alert_id.with_user(sent.user_id).sudo(False)
         try:
             if do == "acknowledge":

@@ -2,7 +2,7 @@ from odoo import http
 from odoo.http import request
 from odoo.tools.mimetypes import guess_mimetype
 
-from ..coach import upload
+from ..coach import lexicon, upload
 
 # no trace of the link in other sites' logs, no copy in a cache, no search engine
 PRIVATE_HEADERS = [("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
@@ -21,8 +21,14 @@ class OpsCoachPhotos(http.Controller):
         return env["ops.upload_link"]._for_token(token)
 
     @staticmethod
-    def _refused(reason, status):
-        title, text = upload.REFUSALS[reason]
+    def _words(link):
+        """The technician's words (the company's when the token is nobody's); the page is rendered in them."""
+        lang = request.env["ops.line"]._line_env()["ops.line"]._language_of(link.employee_id)
+        request.update_context(lang=lang)
+        return lexicon.for_language(lang)
+
+    def _refused(self, reason, status, link):
+        title, text = upload.refusal_words(reason, self._words(link))
         return request.render("ops_coach.photo_link_refused", {"title": title, "text": text},
                               status=status, headers=PRIVATE_HEADERS)
 
@@ -32,10 +38,9 @@ class OpsCoachPhotos(http.Controller):
         link = self._link(token)
         reason = link._refusal()
         if reason and reason != "used_up":
-            return self._refused(reason, 404 if reason == "unknown" else 410)
+            return self._refused(reason, 404 if reason == "unknown" else 410, link)
         limits = link._limits()
-        # the page in the technician's own language, whatever his phone's browser says
-        request.update_context(lang=link.env["ops.line"]._language_of(link.employee_id))
+        self._words(link)  # the page in the technician's own language, whatever his phone's browser says
         return request.render("ops_coach.photo_link_page", {
             "job_label": link._public_label(), "token": token, "job_id": link.task_id.id, "left": max(link.max_files - link.file_count, 0),
             "max_mb": limits["max_bytes"] // (1024 * 1024), "technician": link.employee_id.name.split()[0],
@@ -49,7 +54,7 @@ class OpsCoachPhotos(http.Controller):
         job_id = int(job) if job and str(job).isdecimal() else None
         reason = link._refusal(job_id)
         if reason:
-            title, text = upload.REFUSALS[reason]
+            title, text = upload.refusal_words(reason, self._words(link))
             return request.make_json_response({"error": f"{title}. {text}"}, status=410 if link else 404,
                                                headers=PRIVATE_HEADERS)
         if not hasattr(ufile, "read"):

@@ -143,3 +143,15 @@ class TestSpanishCallerOnRetell(RetellCase):
         self.assertEqual(inbound["agent_override"]["agent"]["language"], "es-419")
         self.assertTrue(inbound["dynamic_variables"]["ops_first_message"].startswith("Buenos días Tech"))
         self.assertIn("¿Listo para salir hoy?", inbound["dynamic_variables"]["ops_prompt"])
+
+    def test_a_turned_off_photo_link_says_so_in_his_language(self):
+        job = self.env["project.task"].create({"name": "Calentador", "user_ids": [(4, self.user_tech.id)]})
+        link = self.env["ops.upload_link"]._request(job, self.emp_tech, self.env["ops.call_event"])
+        token = "a-token-turned-off"
+        link.sudo().token_hash = upload.token_hash(token)
+        link.action_revoke()
+        page = self.url_open(f"/ops_coach/photos/{token}")
+        self.assertEqual(page.status_code, 410)
+        self.assertIn("Este enlace se apagó", page.text)
+        # a token that is nobody's is answered in the company's language (English here)
+        self.assertIn("This link does not work", self.url_open("/ops_coach/photos/nobodys-token").text)

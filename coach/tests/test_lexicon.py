@@ -159,3 +159,12 @@ def test_a_spanish_nudge_is_one_gsm7_message_in_his_words():
     text = delivery.nudge_text("Rosa", "+1 512 555 0100", SPANISH)
     assert text == "Buenos dias Rosa, la linea de Ops no ha sabido de ti: llama al +1 512 555 0100 cuando puedas."
     assert set(text) <= GSM7
+
+
+def test_every_refused_link_has_its_page_in_every_language():
+    for words in lexicon.LEXICONS.values():
+        for reason in upload.REFUSALS:
+            assert all(upload.refusal_words(reason, words)), (words.code, reason)
+        for reason in delivery.ACK_REFUSALS:
+            assert all(delivery.ack_refusal_words(reason, words)), (words.code, reason)
+    assert upload.refusal_words("revoked", SPANISH)[0] == "Este enlace se apagó"
