@@ -58,11 +58,15 @@ def clearing_sums(pairs):
     """``{blockers_cleared, blockers_cleared_same_day, blocker_hours}`` of resolved
     blockers' ``(raised, resolved)`` local datetimes: a day's counts, summed over
     any range by the dashboard and the digest."""
-    pairs = [(raised, resolved) for raised, resolved in pairs if raised and resolved]
-    return {"blockers_cleared": len(pairs),
-            "blockers_cleared_same_day": sum(1 for raised, resolved in pairs if raised.date() == resolved.date()),
-            "blocker_hours": round(sum(max(0.0, (resolved - raised).total_seconds() / 3600)
-                                       for raised, resolved in pairs), 2)}
+    cleared = _cleared(pairs)
+    return {"blockers_cleared": len(cleared), "blockers_cleared_same_day": sum(same for _hours, same in cleared),
+            "blocker_hours": round(sum(hours for hours, _same in cleared), 2)}
+
+
+def _cleared(pairs):
+    """``(hours, cleared the same day)`` of each resolved blocker with both times."""
+    return [(max(0.0, (resolved - raised).total_seconds() / 3600), raised.date() == resolved.date())
+            for raised, resolved in pairs if raised and resolved]
 
 
 def clearing_figures(pairs):
@@ -71,9 +75,8 @@ def clearing_figures(pairs):
     ``pairs``: ``(raised, resolved)`` local datetimes (the company's clock).
     ``(None, None)`` when none was resolved.
     """
-    pairs = [(raised, resolved) for raised, resolved in pairs if raised and resolved]
-    if not pairs:
+    cleared = _cleared(pairs)
+    if not cleared:
         return None, None
-    hours = [max(0.0, (resolved - raised).total_seconds() / 3600) for raised, resolved in pairs]
-    same_day = sum(1 for raised, resolved in pairs if raised.date() == resolved.date())
-    return round(statistics.median(hours), 1), round(100.0 * same_day / len(pairs), 1)
+    same_day = sum(same for _hours, same in cleared)
+    return round(statistics.median(hours for hours, _same in cleared), 1), round(100.0 * same_day / len(cleared), 1)

@@ -292,11 +292,17 @@ class OpsEscalation(models.Model):
     def _blocker_clearing(self, company, start, end):
         """``(median hours, % the same day)`` from raised to resolved, of the
         company's blockers resolved between ``start`` and ``end`` (its days)."""
+        return blockers.clearing_figures(self._blockers_resolved(company, start, end))
+
+    @api.model
+    def _blockers_resolved(self, company, start, end):
+        """``(raised, resolved)`` on the company's clock of its blockers resolved
+        between ``start`` and ``end``: the briefing's figures and the daily system KPIs read them."""
         tz = pytz.timezone(company_tz(company))
         alerts = self.search([("company_id", "=", company.id), ("kind", "=", "blocker"), ("state", "=", "resolved"),
                               ("resolved_date", ">=", start), ("resolved_date", "<", end)])
         local = lambda moment: pytz.utc.localize(moment).astimezone(tz)  # noqa: E731
-        return blockers.clearing_figures([(local(a.raised_date), local(a.resolved_date)) for a in alerts])
+        return [(local(alert.raised_date), local(alert.resolved_date)) for alert in alerts]
 
     def _blocker_note(self):
         return self.checkin_ids.filtered("blocker_note")[:1].blocker_note or self.reason

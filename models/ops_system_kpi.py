@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from ..coach import blockers
 from ..coach.kpi_compute import utc_naive
 from ..coach.vocabulary import META_KPI_SUMS, MORNING_CALL_TYPES
-from .ops_tools import company_now
 
 DEFAULT_MINUTES_PER_CHECKIN = 5
 
@@ -67,16 +66,8 @@ class OpsSystemKpi(models.Model):
                 [("company_id", "=", company.id), ("raised_date", ">=", start), ("raised_date", "<", end)]),
             **self._completion(day, profiles), **self._adherence(day, profiles),
             **self._reclaimed(day, company), **self._retention(day, company),
-            **self._blockers_cleared(company, start, end),
+            **blockers.clearing_sums(self.env["ops.escalation"]._blockers_resolved(company, start, end)),
         }
-
-    @api.model
-    def _blockers_cleared(self, company, start, end):
-        alerts = self.env["ops.escalation"].search(
-            [("company_id", "=", company.id), ("kind", "=", "blocker"), ("state", "=", "resolved"),
-             ("resolved_date", ">=", start), ("resolved_date", "<", end)])
-        return blockers.clearing_sums([(company_now(company, a.raised_date), company_now(company, a.resolved_date))
-                                       for a in alerts])
 
     @api.model
     def _completion(self, day, profiles):

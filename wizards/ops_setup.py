@@ -45,8 +45,7 @@ class OpsSetup(models.TransientModel):
             "numbers": bool(profiles) and not no_number,
             "access": bool(profiles) and not no_login,
             "provider": any(params.get_param(key) for key in PROVIDER_SECRETS),
-            "test_call": bool(self.env["ops.checkin"].with_context(active_test=False).search_count(
-                [("company_id", "=", company.id)], limit=1)),
+            "test_call": self._has_calls(company),
         }
         for setup in self:
             for step in STEPS:
@@ -57,7 +56,11 @@ class OpsSetup(models.TransientModel):
                                               for p in no_number[:20]) or False
             setup.missing_access = ", ".join(no_login[:20].employee_id.mapped("name")) or False
 
-
+    @api.model
+    def _has_calls(self, company):
+        """The line has taken a call for ``company`` (a rehearsal in the console counts)."""
+        return bool(self.env["ops.checkin"].with_context(active_test=False).search_count(
+            [("company_id", "=", company.id)], limit=1))
     @api.model
     def action_open(self):
         """The setup page (a fresh one: every step read again)."""
@@ -67,7 +70,7 @@ class OpsSetup(models.TransientModel):
     @api.model
     def action_home(self):
         """The Ops dashboard, or the checklist while the line has not taken a call."""
-        if self.new({}).test_call_done:
+        if self._has_calls(self.env.company):
             return self.env["ir.actions.actions"]._for_xml_id("ops_coach.action_ops_dashboard")
         return self.action_open()
 
