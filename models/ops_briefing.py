@@ -104,7 +104,7 @@ class OpsBriefing(models.Model):
         lines = {}
         for alert in self.env["ops.escalation"].search([
                 ("company_id", "=", company.id), ("assigned_user_id", "!=", False),
-                ("state", "in", ("new", "acknowledged"))], order="raised_date"):
+                ("state", "in", ("new", "acknowledged")), ("raised_date", "<=", now)], order="raised_date"):
             lines.setdefault(alert.assigned_user_id, []).append(briefing.alert_line(
                 alert.employee_id.name, alert._blocker_note(), alert.state, alert.raised_date, now))
         return lines
@@ -158,7 +158,8 @@ class OpsBriefing(models.Model):
         return dict(totals, people_on_line=len(profiles), receivables=self._receivables(company, day),
                     blocker_median_hours=median_hours, blocker_same_day=same_day,
                     open_alerts=self.env["ops.escalation"].search_count(
-                        [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged"))]))
+                        [("company_id", "=", company.id), ("state", "in", ("new", "acknowledged")),
+                         ("raised_date", "<=", line_now(self.env))]))
 
     @api.model
     def _receivables(self, company, day):

@@ -1,9 +1,12 @@
 import datetime
 import random
 
+import pytz
+
 from odoo import api, fields, models
 
 from ..coach import kpi_compute
+from ..coach.vocabulary import MORNING_CALL_TYPES
 from ..coach.periods import last_full_workweek, period_start
 
 DEMO_DAYS = 60  # two dashboard periods: this one and the one before
@@ -13,6 +16,8 @@ JOBS_PER_WEEK = 8
 # the two stories a newcomer should find in the demo
 LOW_ENERGY_TECH = "ops_coach.demo_employee_luis"
 DECLINING_KPI_TECH = "ops_coach.demo_employee_maya"
+SILENT_TODAY_TECH = "ops_coach.demo_employee_dan"  # has not called this morning
+DEMO_TZ = "America/Chicago"
 COMMITMENTS = [
     "Photos before I leave every job",
     "Call the customer 30 minutes out",
@@ -24,6 +29,7 @@ FOCUSES = ["Clean close-outs every job", "Fix it first time", "Three options eve
            "On time all day", "Notes done before leaving"]
 BLOCKERS = ["Waiting on a capacitor from the supply house", "Truck AC is out",
             "Permit not back from the city", "Customer keeps rescheduling"]
+CHECKLIST = ("diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")
 CALL_TYPE_BY_ROLE = {
     "owner": "owner_checkin", "ops_director": "gm_checkin", "service_manager": "manager_checkin",
     "install_manager": "manager_checkin", "dispatch": "dispatch_checkin",
@@ -47,6 +53,73 @@ class OpsCoachDemo(models.AbstractModel):
         friday = monday + datetime.timedelta(days=4)
         demo = self.with_context(ops_now=self._local(friday, DEMO_EVENING_HOUR))
         demo._replay(friday)
+        self._since_the_story(friday, fields.Datetime.now())
+
+    def _since_the_story(self, friday, now):
+        """The workdays after the story's Friday, up to this morning, loaded
+        quietly (no rules), so Today, streaks and "this week" read true on any
+        day: full days before today, today's morning calls only, and one
+        technician who has not called yet. Then each manager's briefing of the
+        last workday morning."""
+        local = pytz.utc.localize(now).astimezone(pytz.timezone(DEMO_TZ))
+        days = [friday + datetime.timedelta(days=n) for n in range(1, (local.date() - friday).days + 1)]
+        days = [day for day in days if day.weekday() < 5]
+        if days:
+            self._demo_days_since(days, local.date(), now)
+            for day in days[:-1] if days[-1] == local.date() else days:  # whole days only
+                self.env["ops.system_kpi"]._cron_compute(day)
+        brief_day = days[-1] if days else friday
+        company = self.env.ref("ops_coach.demo_employee_sam").company_id
+        brief_at = self._local(brief_day, 0) + datetime.timedelta(hours=company.ops_briefing_hour)
+        if brief_at <= now:
+            self.env["ops.briefing"].with_context(ops_now=brief_at)._brief_company(company, brief_day, brief_at)
+
+    def _demo_days_since(self, days, today, now):
+        rng = random.Random(26)  # its own: the story's draws stay the same
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", self.env.company.id)])
+        jobs = self._demo_week_jobs(profiles, days, today)
+        low_energy, silent = self.env.ref(LOW_ENERGY_TECH), self.env.ref(SILENT_TODAY_TECH)
+        vals_list = []
+        for day in days:
+            for profile in profiles:
+                if "field" in profile.role_ids.mapped("level"):
+                    calls = self._demo_field_day(rng, profile, day, jobs, low=profile.employee_id == low_energy)
+                else:
+                    calls = self._demo_office_day(rng, profile, day)
+                if day == today:  # this morning: the morning calls made so far
+                    calls = [] if profile.employee_id == silent else [
+                        vals for vals in calls if vals["call_type"] in MORNING_CALL_TYPES and vals["start"] <= now]
+                vals_list += calls
+        self.env["ops.checkin"].create([dict(vals, effects_done=True) for vals in vals_list])
+
+    def _demo_week_jobs(self, profiles, days, today):
+        """The field people's two jobs a day since the story: done on the days
+        before today, booked and open today."""
+        project = self.env.ref("ops_coach.demo_project_jobs")
+        field = profiles.filtered(lambda p: "field" in p.role_ids.mapped("level") and p.employee_id.user_id)
+        jobs = []
+        for profile in field:
+            for day in days:
+                for n, kind in enumerate(("Tune-up", "No cooling")):
+                    appointment = self._local(day, 8 + 4 * n)
+                    done = day < today
+                    jobs.append({
+                        "name": f"{profile.employee_id.name.split()[0]}: {kind}", "project_id": project.id,
+                        "user_ids": [fields.Command.set(profile.employee_id.user_id.ids)],
+                        "date_deadline": appointment, "ops_arrived_at": done and appointment or False,
+                        "state": "1_done" if done else "01_in_progress",
+                        "ops_done_date": done and appointment + datetime.timedelta(hours=2),
+                    })
+        created = self.env["project.task"].with_context(tracking_disable=True, mail_create_nolog=True).create(jobs)
+        return self._morning_jobs(created)
+
+    def _morning_jobs(self, jobs):
+        """``{(employee id, day): job}``: each person's first job of a day, the one a close-out closes."""
+        morning = {}
+        for job in jobs.sorted("date_deadline"):
+            key = (job.user_ids.employee_ids[:1].id, kpi_compute.local_date(job.date_deadline, DEMO_TZ))
+            morning.setdefault(key, job)
+        return morning
 
     def _replay(self, today):
         rng = random.Random(18)  # the same demo on every install
@@ -55,8 +128,8 @@ class OpsCoachDemo(models.AbstractModel):
         workdays = [day for day in workdays if day.weekday() < 5]
         for profile in profiles.filtered(lambda p: not p.goal_progress):
             profile.goal_progress = rng.randint(20, 75)
-        self._demo_jobs(profiles, today)
-        self._demo_checkins(rng, profiles, workdays, today)
+        jobs = self._demo_jobs(profiles, today)
+        self._demo_checkins(rng, profiles, workdays, today, jobs)
         # what Odoo can count is counted (jobs, check-ins); the rest is typed, as a company would
         self.env["ops.kpi"]._cron_compute_values(periods=JOB_WEEKS + 1)
         self._demo_kpi_values(rng, profiles, today)
@@ -68,10 +141,9 @@ class OpsCoachDemo(models.AbstractModel):
         for days_ago in range(DEMO_DAYS, -1, -1):
             self.env["ops.system_kpi"]._cron_compute(today - datetime.timedelta(days=days_ago))
 
-    def _demo_checkins(self, rng, profiles, workdays, today):
+    def _demo_checkins(self, rng, profiles, workdays, today, jobs):
         """History older than a week is loaded quietly; the last week's calls
         run through the check-in rules as live calls would."""
-        project = self.env.ref("ops_coach.demo_project_jobs")
         low_energy = self.env.ref(LOW_ENERGY_TECH)
         quiet_until = today - datetime.timedelta(days=7)
         history, last_week = [], {}
@@ -82,7 +154,7 @@ class OpsCoachDemo(models.AbstractModel):
                 roles = profile.role_ids
                 if roles.filtered(lambda r: r.level == "field"):
                     vals_list += self._demo_field_day(
-                        rng, profile, day, project, low=recent and profile.employee_id == low_energy
+                        rng, profile, day, jobs, low=recent and profile.employee_id == low_energy
                     )
                 else:
                     vals_list += self._demo_office_day(rng, profile, day)
@@ -110,7 +182,7 @@ class OpsCoachDemo(models.AbstractModel):
         # demo times are written in UTC; the demo people work in America/Chicago (UTC-5/-6)
         return datetime.datetime.combine(day, datetime.time(hour + 6, minute))
 
-    def _demo_field_day(self, rng, profile, day, project, low):
+    def _demo_field_day(self, rng, profile, day, jobs, low):
         employee = profile.employee_id
         role = profile.role_ids[:1]
         kpi = profile.primary_kpi_ids[:1]
@@ -131,19 +203,18 @@ class OpsCoachDemo(models.AbstractModel):
             commitment=rng.choice(COMMITMENTS), goal_action="Study one chapter at lunch",
             coach_strength_id=strength.id, coach_prompt_used=strength.coaching_prompt,
         )
-        job = self.env["project.task"].create({
-            "name": f"{employee.name.split()[0]}: {rng.choice(['No cooling', 'Tune-up', 'Water heater', 'Install'])}",
-            "project_id": project.id,
-        })
-        checklist = {key: rng.random() > 0.02 for key in
-                     ("diagnosis_done", "photos_uploaded", "options_presented", "customer_understood")}
+        rng.choice(['No cooling', 'Tune-up', 'Water heater', 'Install'])  # drawn as ever: the story keeps its draws
+        checklist = {key: rng.random() > 0.02 for key in CHECKLIST}
         closeout = dict(base, call_type="job_closeout", start=self._at(day, 11, rng.randint(0, 59)),
-                        duration_seconds=rng.randint(45, 100), job_id=job.id,
-                        follow_up_needed=rng.random() < 0.2, **checklist)
+                        duration_seconds=rng.randint(45, 100), follow_up_needed=rng.random() < 0.2, **checklist)
+        # the close-out is of the person's morning job; a day without one (Friday) has none
+        job = jobs.get((employee.id, day))
         eod = dict(base, call_type="eod_closeout", start=self._at(day, 16, rng.randint(0, 59)),
                    duration_seconds=rng.randint(40, 90), eod_kpi_hit=rng.choice(["yes", "yes", "partly", "no"]),
                    eod_did_well="Explained options clearly", eod_improve="Start notes earlier")
-        return [am, closeout, eod]
+        if not job:
+            return [am, eod]
+        return [am, dict(closeout, job_id=job.id, follow_up_needed=False), eod]
 
     def _demo_office_day(self, rng, profile, day):
         role = profile.role_ids[:1]
@@ -200,10 +271,11 @@ class OpsCoachDemo(models.AbstractModel):
             "ops_origin_task_id": created[position].id, "ops_return_reason": reason,
             "ops_days_after_origin": 6, "user_ids": [fields.Command.clear()],
         } for position, reason in returns])
+        return self._morning_jobs(created)
 
     def _local(self, day, hour):
         """A Chicago wall-clock time on ``day`` as the UTC datetime Odoo stores."""
-        return kpi_compute.utc_naive(day, "America/Chicago", hour)
+        return kpi_compute.utc_naive(day, DEMO_TZ, hour)
 
     def _demo_kpi_values(self, rng, profiles, today):
         """Typed values for the KPIs this database cannot compute (no app, or no

@@ -106,11 +106,13 @@ class OpsTechProfileToday(models.Model):
         days = set(today.values())
         calls = collections.defaultdict(lambda: self.env["ops.checkin"])
         for checkin in self.env["ops.checkin"].search(
-                [("employee_id", "in", self.employee_id.ids), ("checkin_date", "in", list(days))], order="start"):
+                [("employee_id", "in", self.employee_id.ids), ("checkin_date", "in", list(days)),
+                 ("start", "<=", now)], order="start"):
             calls[checkin.employee_id.id] |= checkin
         alerts = collections.defaultdict(lambda: self.env["ops.escalation"])
         for alert in self.env["ops.escalation"].search(
-                [("employee_id", "in", self.employee_id.ids), ("state", "in", OPEN)], order="raised_date"):
+                [("employee_id", "in", self.employee_id.ids), ("state", "in", OPEN),
+                 ("raised_date", "<=", now)], order="raised_date"):
             alerts[alert.employee_id.id] |= alert
         missed = self._missing_am_call(now, self.env["ops.escalation_rule"]._am_cutoff())
         facts = {}

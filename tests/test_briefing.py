@@ -165,12 +165,13 @@ class TestDemoMorning(TransactionCase):
         luis = self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False)
         if not luis:
             self.skipTest("installed without demo data")
-        friday = max(self.env["ops.checkin"].search([("employee_id", "=", luis.id)]).mapped("checkin_date"))
-        monday_0645_chicago = datetime.datetime.combine(friday + datetime.timedelta(days=3), datetime.time(12, 45))
-        with freeze_time(monday_0645_chicago):
+        friday = max(day for day in self.env["ops.checkin"].search([("employee_id", "=", luis.id)]).mapped(
+            "checkin_date") if day.weekday() == 4)  # the story's; the demo runs on to the install's morning
+        monday = friday + datetime.timedelta(days=3)
+        with freeze_time(datetime.datetime.combine(monday, datetime.time(12, 45))):  # 06:45 in Chicago
             self.env["ops.briefing"]._cron_send()
-        Briefing = self.env["ops.briefing"]
-        sam = Briefing.search([("user_id", "=", self.env.ref("ops_coach.demo_user_manager").id)])
+        Briefing = self.env["ops.briefing"].search([("date", "=", monday)])
+        sam = Briefing.filtered(lambda b: b.user_id == self.env.ref("ops_coach.demo_user_manager"))
         self.assertEqual(sam.scope, "team")
         self.assertIn("Luis Ortega: Energy at or below 2", sam.body, "his burnout streak")
         self.assertIn("Luis Ortega: Burnout watch: low energy streak (not acknowledged, open 2 days)", sam.body)
@@ -180,12 +181,12 @@ class TestDemoMorning(TransactionCase):
         self.assertGreaterEqual(len(team_alerts), 3)
         for alert in team_alerts:
             self.assertIn(f"{alert.employee_id.name}: {alert.rule_id.name} (", sam.body)
-        owner = Briefing.search([("user_id", "=", self.env.ref("base.user_admin").id)])
+        owner = Briefing.filtered(lambda b: b.user_id == self.env.ref("base.user_admin"))
         self.assertEqual(owner.scope, "company")
         open_alerts = self.env["ops.escalation"].search_count([("state", "in", ("new", "acknowledged"))])
         self.assertIn(f"14 people on the line, {open_alerts} alerts open", owner.body)
         self.assertIn("Required calls made over the last 7 days: 100 %", owner.body)
-        ivy = Briefing.search([("user_id", "=", self.env.ref("ops_coach.demo_user_ivy").id)])
+        ivy = Briefing.filtered(lambda b: b.user_id == self.env.ref("ops_coach.demo_user_ivy"))
         self.assertNotIn("Luis", ivy.body, "a manager hears of her own team only")
 
 

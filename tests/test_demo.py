@@ -2,6 +2,7 @@ import datetime
 
 from odoo.tests import tagged
 
+from ..coach.kpi_compute import utc_naive
 from .common import OpsCoachCase
 
 
@@ -28,20 +29,75 @@ class TestDemoCompany(OpsCoachCase):
         self.assertEqual(len(demo), 14)
         self.assertEqual(len(demo.filtered(lambda p: "field" in p.role_ids.mapped("level"))), 8)
 
+    def _story_friday(self):
+        """The Friday the story's rules ran on: the last full work week's."""
+        return max(d for d in self.env["ops.checkin"].search([]).mapped("checkin_date") if d.weekday() == 4)
+
     def test_two_months_of_calls_up_to_the_last_full_work_week(self):
         Checkin = self.env["ops.checkin"]
         days = {day for (day,) in Checkin._read_group([], ["checkin_date:day"])}
         self.assertGreaterEqual(len(days), 40)
-        dates = Checkin.search([]).mapped("checkin_date")
-        friday = max(dates)
-        self.assertEqual(friday.weekday(), 4, "the demo ends on its anchor week's Friday, whatever the weekday")
-        self.assertGreaterEqual((friday - min(dates)).days, 56)
+        friday = self._story_friday()
+        self.assertGreaterEqual((friday - min(days)).days, 56)
+
+    def test_the_story_runs_on_to_this_morning(self):
+        """After the story's Friday come this week's workdays up to the
+        install's morning, loaded quietly: full days, then a last day of
+        morning calls only, on which Dan has not called."""
+        Checkin = self.env["ops.checkin"]
+        friday = self._story_friday()
+        since = sorted({d for d in Checkin.search([]).mapped("checkin_date") if d > friday})
+        if not since:  # installed on a weekend, or before Monday's calls: the Friday was the last workday
+            self.assertTrue(Checkin.search([("checkin_date", "=", friday), ("call_type", "=", "eod_closeout")]))
+            return
+        self.assertEqual(since, [friday + datetime.timedelta(days=n) for n in range(3, 3 + len(since))],
+                         "Monday on, one workday after another")
+        last = Checkin.search([("checkin_date", "=", since[-1])])
+        self.assertFalse(last.filtered(lambda c: c.call_type in ("job_closeout", "eod_closeout")),
+                         "the last day holds its morning only")
+        self.assertNotIn(self.env.ref("ops_coach.demo_employee_dan"), last.employee_id)
+        self.assertIn(self.env.ref("ops_coach.demo_employee_maya"), last.employee_id)
+        self.assertFalse(Checkin.search([("checkin_date", ">", friday), ("effects_done", "=", False)]),
+                         "loaded quietly: the story's alerts are its own")
+        for day in since[:-1]:
+            closeouts = Checkin.search([("checkin_date", "=", day), ("call_type", "=", "job_closeout")])
+            self.assertTrue(closeouts, day)
+            self.assertEqual(closeouts.job_id.user_ids, closeouts.employee_id.user_id,
+                             "each job belongs to the person who closed it")
+            self.assertEqual(set(closeouts.job_id.mapped("state")), {"1_done"})
+
+    def test_each_manager_has_a_morning_briefing(self):
+        dates = self.env["ops.checkin"].search([]).mapped("checkin_date")
+        last_workday = max(dates)
+        briefings = self.env["ops.briefing"].search([("date", "=", last_workday)])
+        for login in ("ops_manager", "admin"):  # Ivy, when something waits on her
+            self.assertIn(login, briefings.user_id.mapped("login"))
+        sam = briefings.filtered(lambda b: b.user_id.login == "ops_manager")
+        written = utc_naive(last_workday, "America/Chicago", 0) + datetime.timedelta(
+            hours=self.env.company.ops_briefing_hour)
+        alerts = self.env["ops.escalation"].search([("manager_id.user_id", "=", sam.user_id.id),
+                                                    ("state", "in", ("new", "acknowledged"))])
+        self.assertTrue(alerts.filtered(lambda a: a.raised_date <= written))
+        for alert in alerts:  # what was known at the briefing hour, and nothing raised later
+            line = f"{alert.employee_id.name}: {alert.rule_id.name} ("
+            if alert.raised_date <= written:
+                self.assertIn(line, sam.body)
+            else:
+                self.assertNotIn(line, sam.body)
+
+    def test_demo_jobs_belong_to_their_technicians(self):
+        closeouts = self.env["ops.checkin"].search([("call_type", "=", "job_closeout")])
+        self.assertTrue(closeouts)
+        for closeout in closeouts:
+            self.assertEqual(closeout.job_id.user_ids, closeout.employee_id.user_id, closeout.job_id.name)
+            self.assertTrue(closeout.job_id.ops_done_date and closeout.job_id.ops_done_date <= closeout.start,
+                            "done when it was done, before its close-out call")
 
     def test_the_same_story_any_weekday(self):
         """Everything the rules raised is dated inside the anchor week, at the evening of its day."""
-        friday = max(self.env["ops.checkin"].search([]).mapped("checkin_date"))
+        friday = self._story_friday()
         alerts = self.env["ops.escalation"].search([])
-        self.assertEqual(len(alerts.filtered(lambda a: a.state in ("new", "acknowledged"))), 7)
+        self.assertEqual(len(alerts.filtered(lambda a: a.state in ("new", "acknowledged"))), 6)
         ben = alerts.filtered(lambda a: a.kind == "attendance")
         self.assertEqual((ben.state, ben.resolution_note), ("resolved", "The day is over: not ready was for that day "
                                                                         "only."), "Tuesday's not-ready closed itself")
@@ -51,7 +107,7 @@ class TestDemoCompany(OpsCoachCase):
                          "each alert counted on its company day")
         report = self.env["ops.weekly_report"].search([], limit=1)
         self.assertEqual(report.week_start, friday - datetime.timedelta(days=4))
-        self.assertEqual(report.open_alerts, 7)
+        self.assertEqual(report.open_alerts, 6)
         self.assertEqual(report.burnout_count, 1, "Luis")
 
     def test_luis_has_sat_at_energy_two_for_three_workdays(self):
