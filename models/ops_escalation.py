@@ -1,3 +1,4 @@
+import collections
 import datetime
 
 import pytz
@@ -11,6 +12,7 @@ from ..coach import blockers, lexicon
 from ..coach import rules as rule_logic
 from ..coach.vocabulary import BLOCKER_KINDS
 from .ops_escalation_rule import PRIORITIES
+from .ops_kpi_training import COURSE_MODEL, course_models
 from .ops_tools import company_tz, line_now, local_now, schedule_todos
 
 LEVEL_NAMES = {1: "the rule's recipients", 2: "the ops director", 3: "the owner"}
@@ -66,6 +68,9 @@ class OpsEscalation(models.Model):
     # a KPI decline carries a training the manager may approve; the person hears it as a suggested commitment
     training_suggestion = fields.Char(help="The first training suggestion of the declining KPI.")
     training_state = fields.Selection([("suggested", "Suggested"), ("approved", "Approved")], tracking=True)
+    training_course_ref = fields.Reference(
+        selection="_course_selection", string="Training course", readonly=True,
+        help="The suggestion's eLearning course: the person is enrolled in it when the training is approved.")
     training_approved_by_id = fields.Many2one("res.users", "Training approved by", readonly=True)
     training_approved_date = fields.Datetime(readonly=True)
     training_told_checkin_id = fields.Many2one(
@@ -139,6 +144,7 @@ class OpsEscalation(models.Model):
         return {
             "blocker_kind": kind, "assigned_user_id": assignee.id,
             "training_suggestion": training.name or False, "training_state": training and "suggested",
+            "training_course_ref": training.course_ref and f"{training.course_ref._name},{training.course_ref.id}",
             "employee_id": employee.id, "company_id": employee.company_id.id, "rule_id": rule.id,
             "reason": candidate["reason"], "priority": rule.priority,
             "checkin_ids": [fields.Command.set(candidate.get("checkins", self.env["ops.checkin"]).ids)],
@@ -264,6 +270,47 @@ class OpsEscalation(models.Model):
                 raise UserError(self.env._("%(alert)s has no training waiting for approval.", alert=alert.name))
         self.write({"training_state": "approved", "training_approved_by_id": self.env.user.id,
                     "training_approved_date": line_now(self.env)})
+        self._enrol_in_course()
+
+    @api.model
+    def _course_selection(self):
+        return course_models(self.env)
+
+    def _enrol_in_course(self):
+        """eLearning enrols the person in the approved training's course (as
+        the system: a manager need not be a course officer)."""
+        for alert in self.filtered(lambda a: a.training_course_ref and a.training_course_ref._name == COURSE_MODEL):
+            partner = alert.employee_id._ops_partner()
+            if not partner:
+                continue
+            course = alert.training_course_ref.sudo()
+            course._action_add_members(partner)
+            alert.message_post(body=self.env._("%(name)s is enrolled in the course %(course)s.",
+                                               name=alert.employee_id.name, course=course.name))
+
+    @api.model
+    def _courses_completed(self, employees, start, end):
+        """``{employee: count}`` of approved trainings' courses each person
+        finished between ``start`` and ``end`` (the day the enrolment last
+        changed: eLearning keeps no completion date)."""
+        if COURSE_MODEL not in self.env:
+            return {}
+        approved = self.search([("employee_id", "in", employees.ids), ("training_state", "=", "approved"),
+                                ("training_course_ref", "!=", False)])
+        wanted = {(alert.training_course_ref.id, alert.employee_id._ops_partner().id): alert.employee_id
+                  for alert in approved if alert.training_course_ref._name == COURSE_MODEL}
+        if not wanted:
+            return {}
+        finished = self.env["slide.channel.partner"].sudo().search([
+            ("channel_id", "in", [course for course, _p in wanted]), ("partner_id", "in", [p for _c, p in wanted]),
+            ("member_status", "=", "completed"), ("write_date", ">=", start),
+            ("write_date", "<", end + datetime.timedelta(days=1))])
+        counts = collections.Counter()
+        for membership in finished:
+            employee = wanted.get((membership.channel_id.id, membership.partner_id.id))
+            if employee:
+                counts[employee] += 1
+        return dict(counts)
 
     # --------------------------------------------------- blockers, back to the caller
     @api.model

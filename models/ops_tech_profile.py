@@ -220,3 +220,8 @@ class HrEmployeeProfile(models.Model):
 
     ops_profile_ids = fields.One2many("ops.tech_profile", "employee_id", string="Ops profile",
                                       groups="ops_coach.group_ops_user")
+
+    def _ops_partner(self):
+        """The person as a contact: his user's, else his work contact."""
+        self.ensure_one()
+        return self.user_id.partner_id or self.work_contact_id

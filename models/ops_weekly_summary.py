@@ -14,7 +14,8 @@ INSERT_COLUMNS = {
     "calls_expected": "int4", "completion_pct": "float8", "avg_energy": "float8",
     "prev_avg_energy": "float8", "energy_trend": "varchar", "kpi_trends": "varchar", "kpis_down": "int4",
     "goal_progress": "int4", "goal_days_left": "int4", "commitments": "int4", "followups_asked": "int4",
-    "follow_through_pct": "float8", "trainings_approved": "int4", "burnout_flag": "bool",
+    "follow_through_pct": "float8", "trainings_approved": "int4", "courses_completed": "int4",
+    "burnout_flag": "bool",
     "manager_flagged": "bool", "summary": "text", "create_uid": "int4", "write_uid": "int4",
     "create_date": "timestamp", "write_date": "timestamp",
 }
@@ -53,6 +54,8 @@ class OpsWeeklySummary(models.Model):
         help="Of the commitments asked back this week, the share kept (partly counts half).")
     trainings_approved = fields.Integer(
         "Trainings approved", help="Training suggestions his manager approved this week, from KPI-decline alerts.")
+    courses_completed = fields.Integer(
+        "Courses completed", help="eLearning courses of approved trainings the person finished this week.")
     burnout_flag = fields.Boolean("Burnout watch")
     manager_flagged = fields.Boolean(help="A threshold was crossed: the manager got a to-do.")
     summary = fields.Text()
@@ -123,6 +126,7 @@ class OpsWeeklySummary(models.Model):
         trainings = dict(self.env["ops.escalation"]._read_group(
             [("employee_id", "in", employees.ids), ("training_approved_date", ">=", week_start),
              ("training_approved_date", "<", week_end + datetime.timedelta(days=1))], ["employee_id"], ["__count"]))
+        courses = self.env["ops.escalation"]._courses_completed(employees, week_start, week_end)
         vals_list = []
         for profile in profiles:
             employee = profile.employee_id
@@ -156,7 +160,7 @@ class OpsWeeklySummary(models.Model):
                 "goal_days_left": (profile.goal_end - week_end).days if profile.goal_end else 0,
                 "commitments": row.get("commitments", 0), "burnout_flag": burnout,
                 "followups_asked": asked, "follow_through_pct": kept or 0.0,
-                "trainings_approved": trainings.get(employee, 0),
+                "trainings_approved": trainings.get(employee, 0), "courses_completed": courses.get(employee, 0),
                 "manager_flagged": bool(burnout or kpis_down or (
                     employee.id in required_am and expected and completion < COMPLETION_FLAG_PCT)),
                 "summary": rule_logic.weekly_text(

@@ -183,7 +183,28 @@ run_odoo_suite() {
     local passed=$((total - failed - errors))
     [ "$passed" -lt 0 ] && passed=0
     count "$passed" $((failed + errors))
+    run_optional_apps
     run_live_tests
+}
+
+run_optional_apps() {
+    # what an optional Odoo app lights up, tested with that app installed (eLearning: training courses)
+    say "with eLearning installed (tests tagged ops_coach_elearning)"
+    local log="$WORK/odoo-elearning.log"
+    odoo_run "ops_coach_elearning_$$" "$log" -i ops_coach,website_slides --without-demo=all \
+        --test-enable --test-tags ops_coach_elearning/ops_coach --log-level=test
+    local rc=$? result
+    grep -E "(ERROR|FAIL): " "$log" | tail -20
+    result=$(grep -Eo "[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -1)
+    if [ -z "$result" ] || [ "$rc" -ne 0 ]; then
+        echo "eLearning tests did not pass (rc=$rc, ${result:-no result}); see $log"; count 0 1
+        return
+    fi
+    local failed errors total
+    read -r failed errors total < <(echo "$result" | grep -Eo "[0-9]+" | paste -sd' ')
+    echo "eLearning tests: $result"
+    if [ "$total" -eq 0 ]; then echo "no eLearning test ran"; count 0 1; return; fi
+    count $((total - failed - errors)) $((failed + errors))
 }
 
 run_live_tests() {

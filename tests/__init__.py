@@ -17,3 +17,4 @@ from . import test_digest
 from . import test_trust
 from . import test_language
 from . import test_setup
+from . import test_elearning
