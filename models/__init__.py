@@ -37,3 +37,4 @@ from . import ops_weekly_summary
 from . import ops_weekly_report
 from . import ops_system_kpi
 from . import ops_retention
+from . import ops_kpi_trend

@@ -147,6 +147,17 @@ class OpsKpi(models.Model):
                     "%(kpi)s is counted in the line's check-ins, but %(measure)s counts %(model)s.",
                     kpi=kpi.name, measure=outside[0].name, model=outside[0].model_name))
 
+    def action_open_trend(self):
+        """This KPI's values beside its target, week by week (its own unit on the axis)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "ops.kpi.trend", "view_mode": "graph",
+            "name": self.env._("%(kpi)s against its target", kpi=self.name),
+            "domain": [("kpi_id", "=", self.id)],
+            # by day: each point is a period's first day, whatever the period (the locale's weeks may start Sunday)
+            "context": {"search_default_last_quarter": 1, "graph_groupbys": ["period_start:day", "series"]},
+        }
+
 
 class OpsKpiMeasure(models.Model):
     """A count over Odoo records, by employee and day: a literal domain, never code."""

@@ -37,8 +37,9 @@ class OpsWeeklySummary(models.Model):
     department_id = fields.Many2one(related="employee_id.department_id", store=True, precompute=True)
     week_start = fields.Date(required=True, index=True)
     week_label = fields.Char("Week", compute="_compute_week_label", store=True, precompute=True)
-    calls_made = fields.Integer()
-    calls_expected = fields.Integer()
+    calls_made = fields.Integer(
+        "Mornings called", help="Workdays with a morning call: counted as the dashboard counts required calls made.")
+    calls_expected = fields.Integer("Mornings expected", help="His workdays, when his role makes a morning call.")
     completion_pct = fields.Float("Calls made (%)", aggregator="avg")
     avg_energy = fields.Float("Average energy", aggregator="avg")
     prev_avg_energy = fields.Float("Previous week's energy")
@@ -144,7 +145,8 @@ class OpsWeeklySummary(models.Model):
             kpis_down = sum(1 for kpi, values in kpi_rows if rule_logic.consecutive_declines(
                 values, kpi.higher_is_better) >= limits["kpi_decline_periods"])
             expected = len(workdays.get(employee.id, ())) if employee.id in expects_am else 0
-            made = row.get("calls", 0)
+            # the dashboard's "required calls made": workdays with a morning call, not calls
+            made = len(row.get("called_days", set()) & workdays.get(employee.id, set()))
             burnout = rule_logic.burnout_flag(list(readings.values()), len(streak), limits["low_energy"],
                                               limits["low_energy_days"])
             completion = vocabulary.percentage(min(made, expected), expected) if expected else 100.0
@@ -177,7 +179,7 @@ class OpsWeeklySummary(models.Model):
         self.env["ops.checkin"].flush_model()
         self.env.cr.execute("""
             SELECT employee_id,
-                   count(*) FILTER (WHERE checkin_date >= %(start)s AND call_type IN %(am)s),
+                   array_agg(DISTINCT checkin_date) FILTER (WHERE checkin_date >= %(start)s AND call_type IN %(am)s),
                    avg(energy_level) FILTER (WHERE checkin_date >= %(start)s AND energy_level > 0),
                    avg(energy_level) FILTER (WHERE checkin_date < %(start)s AND energy_level > 0),
                    count(*) FILTER (WHERE checkin_date >= %(start)s AND commitment IS NOT NULL
@@ -197,12 +199,12 @@ class OpsWeeklySummary(models.Model):
               "end": week_start + datetime.timedelta(days=6), "am": vocabulary.MORNING_CALL_TYPES,
               "employees": tuple(employees.ids) or (0,)})
         stats = {}
-        for employee_id, calls, energy, prev, commitments, done, partly, asked, days, energies in \
+        for employee_id, called, energy, prev, commitments, done, partly, asked, days, energies in \
                 self.env.cr.fetchall():
             readings = {}
             for day, level in zip(days or [], energies or []):
                 readings[day] = min(level, readings.get(day, level))
-            stats[employee_id] = {"calls": calls, "avg_energy": energy and float(energy),
+            stats[employee_id] = {"called_days": set(called or []), "avg_energy": energy and float(energy),
                                   "prev_energy": prev and float(prev), "commitments": commitments,
                                   "followups": (done, partly, asked), "readings": readings}
         return stats

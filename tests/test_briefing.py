@@ -200,6 +200,9 @@ class TestScreensInBrowser(HttpCase):
     def test_manager_today(self):
         self.start_tour("/odoo/action-ops_coach.action_ops_today", "ops_coach_today", login="ops_manager")
 
+    def test_a_kpi_trend_against_its_target(self):
+        self.start_tour("/odoo/action-ops_coach.action_ops_kpi_trends", "ops_coach_kpi_trend", login="ops_manager")
+
     def test_technician_page(self):
         self.start_tour("/odoo/action-ops_coach.action_ops_my_page", "ops_coach_my_page", login="ops_tech")
 

@@ -153,6 +153,36 @@ class TestHeadlineFiguresAgree(OpsCoachCase):
             start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
         self.assertEqual(digest.new({}).kpi_ops_kpi_adherence_value, shown, "the digest's")
 
+    def test_call_completion_reads_the_same_on_every_screen(self):
+        """Required calls made are workdays with a morning call, on the dashboard,
+        the digest, the briefing and the weekly loop alike: two calls on a
+        Monday are one morning made, a Saturday call is none."""
+        for days, hour in ((0, 12), (0, 15), (1, 13), (5, 14)):  # Monday twice, Tuesday, Saturday
+            self._checkin(self.emp_tech, effects_done=True, ready_status="ready", energy_level=4,
+                          start=datetime.datetime.combine(self.WEEK + datetime.timedelta(days=days),
+                                                          datetime.time(hour)))
+        for days in range(7):
+            self.env["ops.system_kpi"]._cron_compute(self.WEEK + datetime.timedelta(days=days))
+        next_monday = self.WEEK + datetime.timedelta(days=7)
+        totals = self.env["ops.system_kpi"]._totals(
+            [("company_id", "=", self.company.id), ("date", ">=", self.WEEK), ("date", "<", next_monday)])
+        everyone = self.env["ops.tech_profile"].search([("company_id", "=", self.company.id)])
+        required = everyone.filtered(lambda p: p.role_ids.filtered("am_required")).employee_id
+        weekly = [vals for vals in self.env["ops.weekly_summary"]._summary_values(everyone, self.WEEK)
+                  if vals["employee_id"] in required.ids]
+        tech = next(vals for vals in weekly if vals["employee_id"] == self.emp_tech.id)
+        self.assertEqual((tech["calls_made"], tech["calls_expected"]), (2, 5), "Monday and Tuesday of five")
+        made, expected = sum(v["calls_made"] for v in weekly), sum(v["calls_expected"] for v in weekly)
+        self.assertEqual((totals["checkins_made"], totals["checkins_expected"]), (made, expected),
+                         "the dashboard's count is the weekly loop's")
+        shown = META_KPI["call_completion"].value(totals)
+        self.assertEqual(shown, round(100.0 * made / expected, 1))
+        briefed = self.env["ops.briefing"]._company_totals(self.company, everyone, next_monday)
+        self.assertEqual(META_KPI["call_completion"].value(briefed), shown, "the briefing's last 7 days")
+        digest = self.env["digest.digest"].with_user(self.user_director).with_context(
+            start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
+        self.assertEqual(digest.new({}).kpi_ops_call_completion_value, shown, "the digest's")
+
     def test_blocker_clearing_reads_the_same_on_the_dashboard_the_digest_and_the_briefing(self):
         rule = self.env.ref("ops_coach.rule_blocker")
         chicago = datetime.timedelta(hours=6)  # the company's day is Chicago's
@@ -175,3 +205,28 @@ class TestHeadlineFiguresAgree(OpsCoachCase):
         digest = self.env["digest.digest"].with_user(self.user_director).with_context(
             start_datetime=datetime.datetime(2030, 1, 7), end_datetime=datetime.datetime(2030, 1, 14))
         self.assertEqual(digest.new({}).kpi_ops_blockers_same_day_value, 50.0)
+
+
+class TestKpiTrendAgainstTarget(OpsCoachCase):
+    """A KPI's graph: its values and its target as two series, for the people one may see."""
+
+    def test_values_beside_the_target_for_whom_one_may_see(self):
+        self.kpi_ftf.target = 85
+        for employee, values in ((self.emp_tech, (80, 90)), (self.emp_other_tech, (60, 70))):
+            for week, value in zip((datetime.date(2030, 1, 7), datetime.date(2030, 1, 14)), values):
+                self.env["ops.kpi.value"].create({"employee_id": employee.id, "kpi_id": self.kpi_ftf.id,
+                                                  "period_start": week, "value": value})
+        action = self.kpi_ftf.action_open_trend()
+        self.assertEqual(action["context"]["graph_groupbys"], ["period_start:day", "series"])
+
+        def series(user):
+            rows = self.env["ops.kpi.trend"].with_user(user)._read_group(
+                action["domain"] + [("period_start", ">=", datetime.date(2030, 1, 1))],
+                ["period_start:day", "series"], ["value:avg"])
+            return {(week.isoformat(), name): value for week, name, value in rows}
+
+        self.assertEqual(series(self.user_tech), {
+            ("2030-01-07", "actual"): 80, ("2030-01-07", "target"): 85,
+            ("2030-01-14", "actual"): 90, ("2030-01-14", "target"): 85}, "his own values only")
+        self.assertEqual(series(self.user_director)[("2030-01-07", "actual")], 70, "the company's mean")
+        self.assertEqual(series(self.user_other_manager)[("2030-01-14", "actual")], 70, "his team: Tech U")

@@ -66,10 +66,12 @@ class TestKpiValuesReadPerKpi(OpsCoachCase):
     def test_actual_against_target_per_kpi(self):
         action = self.env.ref("ops_coach.action_ops_kpi_value")
         self.assertEqual(action.view_mode.split(",")[0], "pivot")
-        views = self.env["ops.kpi.value"].get_views([(False, "pivot"), (False, "graph")])["views"]
+        self.assertNotIn("graph", action.view_mode, "units differ: a graph is one KPI's trend (ops.kpi.trend)")
+        views = self.env["ops.kpi.value"].get_views([(False, "pivot")])["views"]
         self.assertIn('name="target" type="measure"', views["pivot"]["arch"])
         self.assertIn('name="kpi_id" type="row"', views["pivot"]["arch"])
-        self.assertIn('stacked="0"', views["graph"]["arch"], "units differ: lines side by side, not stacked")
+        trend = self.env["ops.kpi.trend"].get_views([(False, "graph")])["views"]["graph"]["arch"]
+        self.assertIn('stacked="0"', trend, "actual and target side by side, not stacked")
         value = self.env["ops.kpi.value"].create({"employee_id": self.emp_tech.id, "kpi_id": self.kpi_ftf.id,
                                                   "period_start": "2026-11-23", "value": 92})
         self.assertEqual((value.target, value.hits_target), (90.0, 1))

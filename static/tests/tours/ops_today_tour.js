@@ -43,3 +43,14 @@ registry.category("web_tour.tours").add("ops_coach_briefing_preview", {
         { trigger: "body:not(:has(.modal))" },
     ],
 });
+
+// Sam opens Reporting › KPI trends and a KPI's trend: one KPI at a time, its values beside its target.
+registry.category("web_tour.tours").add("ops_coach_kpi_trend", {
+    url: "/odoo/action-ops_coach.action_ops_kpi_trends",
+    steps: () => [
+        { trigger: ".o_data_row:contains('First-time fix') button[name='action_open_trend']", run: "click" },
+        { trigger: ".o_breadcrumb:contains('against its target')" },
+        { trigger: ".o_graph_renderer canvas" },
+        { trigger: ".o_graph_renderer:not(:has(.o_view_nocontent))" },
+    ],
+});
