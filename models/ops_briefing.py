@@ -74,8 +74,7 @@ class OpsBriefing(models.Model):
         """The company's date when ``now`` is within its briefing window on one of its workdays."""
         local = company_now(company, now)
         hours = local.hour + local.minute / 60 - company.ops_briefing_hour
-        workdays = {int(day) for day in company.resource_calendar_id.attendance_ids.mapped("dayofweek")} or set(range(5))
-        if 0 <= hours < SEND_WINDOW_HOURS and local.weekday() in workdays:
+        if 0 <= hours < SEND_WINDOW_HOURS and local.weekday() in company._ops_weekdays():
             return local.date()
         return None
 

@@ -2,6 +2,7 @@ import collections
 import datetime
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 from ..coach import briefing
 from ..coach.kpi_compute import utc_naive
@@ -28,6 +29,9 @@ class OpsTechProfileToday(models.Model):
     today_alert_ids = fields.Many2many("ops.escalation", string="Alerts to act on", compute="_compute_today")
     today_checkin_ids = fields.Many2many("ops.checkin", string="Today's calls", compute="_compute_today")
     today_phone = fields.Char("Phone", compute="_compute_today")
+    today_shown_day = fields.Char(
+        "Shown day", compute="_compute_today",
+        help="On a day the company does not work, Today shows its last workday: that day's name.")
     blocker_for_me = fields.Boolean(
         "Has a blocker for me", compute="_compute_blocker_for_me", search="_search_blocker_for_me",
         help="An open blocker of this person's is routed to me: I see him in Today, to clear it.")
@@ -48,6 +52,7 @@ class OpsTechProfileToday(models.Model):
             profile.today_alert_ids = fact["alerts"]
             profile.today_checkin_ids = fact["calls"]
             profile.today_phone = profile.phone_ids[:1].e164 or False
+            profile.today_shown_day = fact["past_day"] and format_date(self.env, fact["day"], date_format="EEE d MMM")
 
     @api.depends_context("uid")
     def _compute_blocker_for_me(self):
@@ -102,7 +107,9 @@ class OpsTechProfileToday(models.Model):
         timezone): today's not-ready and blocker calls, whether the AM call is
         missing past the cutoff, open alerts and streak alerts."""
         now = now or line_now(self.env)
-        today = {p.id: local_now(p.employee_id, now).date() for p in self}
+        local = {p.id: local_now(p.employee_id, now).date() for p in self}
+        # on a day the company does not work (a Sunday), "today" is its last workday: Friday's calls
+        today = {p.id: p.company_id._ops_last_workday(local[p.id]) for p in self}
         days = set(today.values())
         calls = collections.defaultdict(lambda: self.env["ops.checkin"])
         for checkin in self.env["ops.checkin"].search(
@@ -115,12 +122,14 @@ class OpsTechProfileToday(models.Model):
                  ("raised_date", "<=", now)], order="raised_date"):
             alerts[alert.employee_id.id] |= alert
         missed = self._missing_am_call(now, self.env["ops.escalation_rule"]._am_cutoff())
+        missed.update(self.filtered(lambda p: today[p.id] != local[p.id])._silent_on_their_day(today))
         facts = {}
         for profile in self:
             employee = profile.employee_id.id
             todays = calls[employee].filtered(lambda c, d=today[profile.id]: c.checkin_date == d)
             facts[profile.id] = {
                 "day": today[profile.id],
+                "past_day": today[profile.id] != local[profile.id],
                 "calls": todays,
                 "not_ready": todays.filtered(lambda c: c.ready_status == "not_ready"),
                 "blockers": todays.filtered("blocker_flag"),
@@ -129,6 +138,20 @@ class OpsTechProfileToday(models.Model):
                 "streaks": alerts[employee].filtered(lambda a: a.kind in STREAK_KINDS),
             }
         return facts
+
+    def _silent_on_their_day(self, days):
+        """``{profile: day}`` of these profiles whose role requires an AM call and
+        who made none on ``days[profile.id]`` (a past workday, shown as today)."""
+        due = {p: days[p.id] for p in self.filtered(lambda p: p.role_ids.filtered("am_required"))}
+        if not due:
+            return {}
+        called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
+            [("employee_id", "in", [p.employee_id.id for p in due]), ("checkin_date", "in", list(set(due.values()))),
+             ("call_type", "in", MORNING_CALL_TYPES)], ["employee_id", "checkin_date:day"])}
+        employees = self.env["hr.employee"].union(*[p.employee_id for p in due])
+        workdays = self.env["ops.workdays"]._workdays(employees, min(due.values()), max(due.values()))
+        return {p: d for p, d in due.items()
+                if (p.employee_id.id, d) not in called and d in workdays.get(p.employee_id.id, set())}
 
     def _missing_am_call(self, now, cutoff):
         """``{profile: day}`` of these profiles whose role requires an AM call,

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import Command, fields, models
 
 from .ops_line_cache import clear_line_cache_on
@@ -45,3 +47,18 @@ class ResCompany(models.Model):
         if not opened:  # unlinking an implied group does not take it from the users who got it through it
             words.sudo().users -= (manager.users - self.env.ref("ops_coach.group_ops_owner").users
                                    - self.env.ref("ops_coach.group_ops_line").users)
+
+    def _ops_weekdays(self):
+        """The weekdays the company works (0 = Monday), from its working hours; Monday to Friday without."""
+        self.ensure_one()
+        return {int(day) for day in self.resource_calendar_id.attendance_ids.mapped("dayofweek")} or set(range(5))
+
+    def _ops_last_workday(self, day):
+        """``day`` when the company works then, else its last working day before (a Sunday gives the Friday)."""
+        weekdays = self._ops_weekdays()
+        for back in range(7):
+            candidate = day - datetime.timedelta(days=back)
+            if candidate.weekday() in weekdays:
+                return candidate
+        return day
+

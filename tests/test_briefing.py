@@ -121,6 +121,25 @@ class TestTodayFlags(BriefingCase):
         alert.with_user(self.user_manager).action_acknowledge()
         self.assertEqual(alert.state, "acknowledged")
 
+    @freeze_time("2026-11-29 16:00:00")  # Sunday 10:00 in Chicago
+    def test_on_a_sunday_today_is_the_last_workday(self):
+        friday = datetime.datetime(2026, 11, 27, 13)  # 07:00 in Chicago
+        self._checkin(self.emp_tech, call_type="ops_only", ready_status="not_ready", not_ready_reason="vehicle",
+                      start=friday)
+        self._checkin(self.emp_lead, start=friday, ready_status="ready", energy_level=4)
+        Profile = self.env["ops.tech_profile"].with_user(self.user_manager)
+        tech = Profile.search([("employee_id", "=", self.emp_tech.id)])
+        self.assertTrue(tech.today_not_ready, "Friday's not-ready, on Sunday")
+        self.assertEqual(tech.today_shown_day, "Fri 27 Nov")
+        lead = Profile.search([("employee_id", "=", self.emp_lead.id)])
+        self.assertFalse(lead.today_missed_am, "he called on Friday")
+        other = self.env["ops.tech_profile"].search([("employee_id", "=", self.emp_other_tech.id)])
+        self.assertTrue(other.today_missed_am, "no AM call on Friday")
+        self.assertIn(other, self.env["ops.tech_profile"].search([("today_missed_am", "=", True)]))
+        with freeze_time("2026-11-30 13:00:00"):  # Monday 07:00: a workday again, before the cutoff
+            tech.invalidate_recordset()
+            self.assertFalse(tech.today_not_ready or tech.today_shown_day, "Monday is Monday's")
+
     @freeze_time(TUESDAY_1030_CHICAGO)
     def test_a_streak_alert_flags_the_person(self):
         self._escalation(self.emp_tech)
