@@ -174,6 +174,36 @@ def parse_choices(spec):
     return tuple(parsed)
 
 
+def _typed_choices(spec):
+    """``"ready:yes,yeah|not_ready:no"`` → ((value, (words as typed…)), …)."""
+    typed = []
+    for part in (spec or "").split("|"):
+        value, _sep, words = part.partition(":")
+        if value.strip():
+            typed.append((value.strip(), tuple(w.strip() for w in words.split(",") if w.strip())))
+    return tuple(typed)
+
+
+def choices_as_lines(spec):
+    """The stored choices as a manager edits them: one answer per line, its
+    value, a colon, then the words that mean it ("not_ready: no, nope")."""
+    return "\n".join(f"{value}: {', '.join(words)}" if words else value for value, words in _typed_choices(spec))
+
+
+def choices_from_lines(text):
+    """Lines as :func:`choices_as_lines` writes them → the stored spec; blank
+    lines are skipped, and a value given twice keeps the words of both."""
+    merged = {}
+    for line in (text or "").splitlines():
+        value, _sep, words = line.partition(":")
+        if value.strip():
+            # "|" and ":" part answers and words in the stored form: never inside a word
+            words = words.replace("|", " ").replace(":", " ")
+            merged.setdefault(value.strip(), []).extend(w.strip() for w in words.split(",") if w.strip())
+    return "|".join(f"{value}:{','.join(dict.fromkeys(words))}" if words else value
+                    for value, words in merged.items())
+
+
 def merge_choices(source, translated):
     """The choices of ``source`` (their values are what is stored) heard also
     by the synonyms of a translation; a translated value the source lacks is ignored."""

@@ -91,6 +91,11 @@ class OpsFlowStep(models.Model):
         translate=True,
         help="For choices: value:synonym,synonym|value2:… e.g. ready:yes,yeah|not_ready:no. A translation "
              "adds the words of its language; the values stay the English ones.")
+    choice_lines = fields.Text(
+        "Answers", compute="_compute_choice_lines", inverse="_inverse_choice_lines",
+        help="One answer per line: the value stored, a colon, then the words that mean it, e.g. "
+             "\"not_ready: no, nope, not today\". Edited in another language, the words are that language's; "
+             "the values stay the English ones.")
     required = fields.Boolean(default=True)
     condition_key = fields.Char("Ask only if", help="Key of an earlier step.")
     condition_operator = fields.Selection(list(CONDITION_OPERATORS))
@@ -116,6 +121,16 @@ class OpsFlowStep(models.Model):
             if bool(step.condition_key) != bool(step.condition_operator):
                 raise ValidationError(
                     self.env._("Step %(key)s: a condition needs both a key and an operator.", key=step.key))
+
+    @api.depends("choices")
+    @api.depends_context("lang")
+    def _compute_choice_lines(self):
+        for step in self:
+            step.choice_lines = engine.choices_as_lines(step.choices)
+
+    def _inverse_choice_lines(self):
+        for step in self:
+            step.choices = engine.choices_from_lines(step.choice_lines) or False
 
     def _engine_choices(self):
         """The choices as stored, heard also in the words of the language read in."""

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import OpsCoachCase
 
@@ -77,3 +77,30 @@ class TestKpiValuesReadPerKpi(OpsCoachCase):
         self.assertEqual((value.target, value.hits_target), (90.0, 1))
         self.kpi_ftf.target = 95
         self.assertEqual((value.target, value.hits_target), (95.0, 0), "a new target re-judges the values")
+
+
+@tagged("post_install", "-at_install")
+class TestFlowAnswersAsAList(OpsCoachCase):
+    """A choice step's answers are edited one per line, "value: words", in the
+    language one reads; the values stored stay the English ones."""
+
+    def test_a_manager_adds_words_one_answer_per_line(self):
+        flow = self.env.ref("ops_coach.flow_ops_only")
+        step = self.env.ref("ops_coach.flow_ops_only_step_not_ready_reason")
+        self.assertIn("vehicle: truck, van, car", step.choice_lines.splitlines())
+        index = flow.step_ids.ids.index(step.id)
+        with Form(flow) as form, form.step_ids.edit(index) as line:
+            line.choice_lines = line.choice_lines.replace("vehicle: truck, van, car", "vehicle: truck, van, car, flat tire")
+        self.assertIn("vehicle:truck,van,car,flat tire", step.choices)
+        heard = dict(step._engine_choices())
+        self.assertIn("flat tire", heard["vehicle"])
+
+    def test_in_spanish_the_words_are_spanish_and_the_values_english(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        step = self.env.ref("ops_coach.flow_ops_only_step_not_ready_reason")
+        english = step.choices
+        step.with_context(lang="es_419").choice_lines = "sick: enfermo\nvehicle: camioneta, llanta"
+        self.assertEqual(step.choices, english, "the English words are untouched")
+        spanish = dict(step.with_context(lang="es_419")._engine_choices())
+        self.assertIn("llanta", spanish["vehicle"])
+        self.assertIn("truck", spanish["vehicle"], "the English words are heard too")

@@ -250,3 +250,20 @@ def test_a_choice_given_up_on_takes_its_catch_all_so_the_answers_still_save():
     assert turn.kind in ("skipped", "done")
     assert state.answers["not_ready_reason"] == "other"
     assert "not_ready_reason" in state.skipped
+
+
+def test_choices_are_edited_one_answer_per_line():
+    spec = "ready:yes,yeah,yep|not_ready:no,nope"
+    lines = engine.choices_as_lines(spec)
+    assert lines == "ready: yes, yeah, yep\nnot_ready: no, nope"
+    assert engine.choices_from_lines(lines) == spec
+    assert engine.parse_choices(engine.choices_from_lines(lines)) == engine.parse_choices(spec)
+
+
+def test_lines_are_forgiving_and_never_break_the_stored_form():
+    typed = "\n  ready : yes ,  yeah\n\nnot_ready: no | nope, sick: today\nready: sure, yes\nunsure\n"
+    spec = engine.choices_from_lines(typed)
+    assert spec == "ready:yes,yeah,sure|not_ready:no   nope,sick  today|unsure"
+    values = [value for value, _words in engine.parse_choices(spec)]
+    assert values == ["ready", "not_ready", "unsure"], "a stray | or : never makes an answer"
+    assert engine.choices_from_lines("") == ""
