@@ -7,13 +7,13 @@ briefing at all.
 
 from .vocabulary import META_KPI
 
-SECTIONS = (  # key, title, what the subject line counts
-    ("not_ready", "Not ready today", "not ready"),
-    ("blockers", "Blockers this morning", "blocked"),
-    ("missed", "No AM call yet", "missed AM calls"),
-    ("streaks", "On a burnout or KPI-decline streak", "on a streak"),
-    ("alerts", "Alerts waiting on you", "alerts open"),
-    ("assigned", "Blockers for you to clear", "blockers for you"),
+SECTIONS = (  # key, title, what the subject line counts (one, several)
+    ("not_ready", "Not ready today", ("not ready", "not ready")),
+    ("blockers", "Blockers this morning", ("blocked", "blocked")),
+    ("missed", "No AM call yet", ("missed AM call", "missed AM calls")),
+    ("streaks", "On a burnout or KPI-decline streak", ("on a streak", "on a streak")),
+    ("alerts", "Alerts waiting on you", ("alert open", "alerts open")),
+    ("assigned", "Blockers for you to clear", ("blocker for you", "blockers for you")),
 )
 
 
@@ -92,7 +92,8 @@ def compose(facts, totals=None):
 
 def subject(day, facts):
     """What needs the reader, counted: "Ops briefing Mon 30 Nov: 1 not ready, 3 alerts open"."""
-    parts = [f"{len(facts[key])} {short}" for key, _title, short in SECTIONS if facts.get(key)]
+    parts = [f"{len(facts[key])} {counted[len(facts[key]) > 1]}" for key, _title, counted in SECTIONS
+             if facts.get(key)]
     return f"Ops briefing {day:%a %d %b}: " + (", ".join(parts) if parts else "the company's numbers")
 
 

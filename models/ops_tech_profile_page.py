@@ -45,7 +45,8 @@ class OpsTechProfilePage(models.Model):
                 [("employee_id", "=", profile.employee_id.id)], order="raised_date desc", limit=10)
             # the sentence every call ends with, in the reader's language, without its "One last thing: "
             said = prompt.what_is_kept(profile.company_id.ops_words_private, lexicon.for_language(self.env.lang))
-            profile.manager_sees = said.split(": ", 1)[-1]
+            sentence = said.split(": ", 1)[-1]
+            profile.manager_sees = sentence[:1].upper() + sentence[1:]
             answers = self.env["ops.checkin"].sudo().search(
                 [("employee_id", "=", profile.employee_id.id), ("coaching_answer", "!=", False)],
                 order="start desc", limit=LAST_COMMITMENTS) if mine else self.env["ops.checkin"]

@@ -2,10 +2,9 @@
 
     python3 scripts/screenshots.py http://127.0.0.1:8069 DB [file.png ...]
 
-Run the server at the demo's morning, the Monday after its anchor week,
-07:00 in Chicago (the streak and "today" read as the README tells), e.g.
-``TZ=UTC faketime '2026-11-30 13:00:00' odoo-bin ...`` for an install made
-between 28 Nov and 4 Dec 2026.
+The demo runs on to the install's morning, so any hour after the morning
+calls reads true; a server run the same day as the install shows *Today*
+with this morning's calls.
 
 Needs Chromium (Debian `chromium`) and `websocket-client` + `requests` in the
 Python that runs it. Each shot logs in as the user who would look at it.

@@ -25,7 +25,7 @@ def test_sections_keep_reading_order_and_skip_empty_ones():
     sections = briefing.compose(facts)
     assert [title for title, _lines in sections] == ["Not ready today", "Alerts waiting on you"]
     assert sections[0][1] == ["Tom: sick; jobs to cover: Rivera: No cooling"]
-    assert briefing.subject(datetime.date(2026, 11, 30), facts) == "Ops briefing Mon 30 Nov: 1 not ready, 1 alerts open"
+    assert briefing.subject(datetime.date(2026, 11, 30), facts) == "Ops briefing Mon 30 Nov: 1 not ready, 1 alert open"
 
 
 def test_company_numbers_leave_out_rates_with_nothing_behind_them():
