@@ -1,6 +1,6 @@
 import datetime
 
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
 
 from .ops_line_cache import clear_line_cache_on
 
@@ -26,6 +26,19 @@ class ResCompany(models.Model):
     ops_say_what_is_kept = fields.Boolean(
         "Say what is kept", default=True,
         help="Every call ends with one sentence on what the manager sees and what stays private.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._ops_line_user_everywhere()
+        return companies
+
+    def _ops_line_user_everywhere(self):
+        """The Ops line's technical user works for every company: its callers'
+        records are written under its access rules, whichever company they are in."""
+        line_user = self.env.ref("ops_coach.user_ops_line", raise_if_not_found=False)
+        if line_user:
+            line_user.sudo().write({"company_ids": [Command.link(company.id) for company in self or self.search([])]})
 
     def write(self, vals):
         result = super().write(vals)
