@@ -2,7 +2,10 @@ import datetime
 
 from odoo.tests import tagged
 
+from ..coach import briefing
 from ..coach.kpi_compute import utc_naive
+from ..coach.vocabulary import META_KPI, META_KPIS
+from ..models.ops_tools import local_now
 from .common import OpsCoachCase
 
 
@@ -143,3 +146,38 @@ class TestDemoCompany(OpsCoachCase):
     def test_open_escalations(self):
         self.assertGreaterEqual(self.env["ops.escalation"].search_count(
             [("state", "in", ("new", "acknowledged"))]), 3)
+
+    def test_my_page_reads_true_on_the_demo(self):
+        """The demo runs on to this morning: Tom's streak spans his workdays, and
+        "this week" counts this week's calls only."""
+        tom = self.env.ref("ops_coach.demo_employee_tom")
+        page = self.env["ops.tech_profile"].with_user(tom.user_id).search([("employee_id", "=", tom.id)])
+        today = local_now(tom).date()
+        monday = today - datetime.timedelta(days=today.weekday())
+        self.assertEqual(page.calls_this_week, self.env["ops.checkin"].search_count(
+            [("employee_id", "=", tom.id), ("checkin_date", ">=", monday), ("checkin_date", "<=", today)]))
+        self.assertGreaterEqual(page.call_streak, 5, "a full week of calls, at least")
+
+    def test_every_headline_figure_reads_the_same_in_the_digest_and_the_briefing(self):
+        """Over the briefing's window (the last 7 days), each meta-KPI in the
+        owner's digest is the dashboard's ratio of the same daily rows, and the
+        briefing says the same numbers."""
+        friday = self._story_friday()
+        day = friday + datetime.timedelta(days=1)  # the 7 days up to the story's Friday, included
+        window = [("company_id", "=", self.env.company.id), ("date", ">=", day - datetime.timedelta(days=7)),
+                  ("date", "<", day)]
+        totals = self.env["ops.system_kpi"]._totals(window)
+        digest = self.env["digest.digest"].with_user(self.env.ref("base.user_admin")).with_context(
+            start_datetime=datetime.datetime.combine(day - datetime.timedelta(days=7), datetime.time()),
+            end_datetime=datetime.datetime.combine(day, datetime.time())).new({})
+        for meta in META_KPIS:
+            self.assertEqual(digest[f"kpi_ops_{meta.code}_value"], meta.value(totals) or 0.0, meta.code)
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", self.env.company.id)])
+        briefed = self.env["ops.briefing"]._company_totals(self.env.company, profiles, day)
+        lines = briefing.company_lines(briefed)
+        self.assertIn(f"Required calls made over the last 7 days: {META_KPI['call_completion'].value(totals):g} %",
+                      lines)
+        self.assertIn(f"KPI values on target over the last 7 days: {META_KPI['kpi_adherence'].value(totals):g} %",
+                      lines)
+        self.assertIn(f"Manager time reclaimed over the last 7 days: "
+                      f"{META_KPI['hours_reclaimed'].value(totals):.1f} h", lines)
