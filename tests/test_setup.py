@@ -4,6 +4,7 @@ numbers, managers, languages and logins."""
 
 import base64
 import io
+import pathlib
 
 import openpyxl
 
@@ -122,3 +123,31 @@ class TestSetupInBrowser(HttpCase):
         if not self.env.ref("ops_coach.demo_employee_luis", raise_if_not_found=False):
             self.skipTest("the screens are walked on the demo company")
         self.start_tour("/odoo/action-ops_coach.action_ops_setup", "ops_coach_setup", login="admin")
+
+    def test_a_new_company_goes_live_in_under_thirty_clicks(self):
+        """The ten-minute path, walked in the browser by a new company's GM:
+        country, people pasted with a manager's login, the provider's secret and
+        a test call, whose check-in opens. Each tour step that acts is one click
+        or one field typed."""
+        company = self.env["res.company"].create({"name": "Lakeview Plumbing"})
+        company.resource_calendar_id.tz = "America/Chicago"
+        new_test_user(self.env, "lakeview_gm", groups="base.group_system,base.group_partner_manager,ops_coach.group_ops_owner",
+                      company_id=company.id, company_ids=[(6, 0, [company.id])])
+        for key in ("ops_coach.vapi_secret", "ops_coach.retell_api_key", "ops_coach.twilio_auth_token"):
+            self.env["ir.config_parameter"].sudo().set_param(key, False)
+        self.start_tour("/odoo/action-ops_coach.action_ops_setup", "ops_coach_ten_minutes", login="lakeview_gm")
+        tour = pathlib.Path(__file__).parent.parent / "static/tests/tours/ops_setup_tour.js"
+        path = tour.read_text().split('add("ops_coach_ten_minutes"')[1]
+        self.assertLess(path.count("run: "), 30, "clicks and fields typed")
+        self.assertEqual(company.country_id, self.env.ref("base.us"))
+        profiles = self.env["ops.tech_profile"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(profiles), 4)
+        self.assertTrue(all(profiles.mapped("phone_ids")), "every number taken, with the country set first")
+        maria = profiles.filtered(lambda p: p.employee_id.name == "Maria Lane")
+        self.assertTrue(maria.employee_id.user_id.has_group("ops_coach.group_ops_manager"))
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("ops_coach.vapi_secret"),
+                         "lakeview-vapi-secret")
+        checkin = self.env["ops.checkin"].with_context(active_test=False).search([("company_id", "=", company.id)])
+        self.assertEqual(checkin.employee_id.name, "Ana Lopez")
+        self.assertEqual(checkin.ready_status, "ready")
+

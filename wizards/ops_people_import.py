@@ -23,13 +23,16 @@ class OpsPeopleImport(models.TransientModel):
         "Give access", default=True,
         help="Make a user for each person with a login, with the access his roles call for, and send Odoo's "
              "invitation.")
+    pasted_rows = fields.Text(
+        "Or paste the rows", help="Copied from a spreadsheet with its header row (name, mobile, manager, role, "
+                                  "login, language), or typed as CSV.")
     preview = fields.Text(compute="_compute_preview")
     ready = fields.Boolean(compute="_compute_preview")
 
-    @api.depends("data_file", "filename")
+    @api.depends("data_file", "filename", "pasted_rows")
     def _compute_preview(self):
         for wizard in self:
-            if not wizard.data_file:
+            if not wizard.data_file and not (wizard.pasted_rows or "").strip():
                 wizard.preview, wizard.ready = False, False
                 continue
             found, problems = wizard._read()
@@ -42,6 +45,8 @@ class OpsPeopleImport(models.TransientModel):
                 wizard.ready = bool(found)
 
     def _rows(self):
+        if not self.data_file:  # rows pasted from a spreadsheet: tab-separated, or typed as CSV
+            return people.csv_rows(self.pasted_rows or "")
         raw = base64.b64decode(self.data_file or b"")
         if (self.filename or "").lower().endswith(".xlsx"):
             try:
