@@ -68,11 +68,13 @@ class OpsCoachDemo(models.AbstractModel):
             self._demo_days_since(days, local.date(), now)
             for day in days[:-1] if days[-1] == local.date() else days:  # whole days only
                 self.env["ops.system_kpi"]._cron_compute(day)
-        brief_day = days[-1] if days else friday
+        # the briefing of the last workday whose briefing hour has come (before 06:30, yesterday's)
         company = self.env.ref("ops_coach.demo_employee_sam").company_id
-        brief_at = self._local(brief_day, 0) + datetime.timedelta(hours=company.ops_briefing_hour)
-        if brief_at <= now:
-            self.env["ops.briefing"].with_context(ops_now=brief_at)._brief_company(company, brief_day, brief_at)
+        for day in reversed([friday] + days):
+            brief_at = self._local(day, 0) + datetime.timedelta(hours=company.ops_briefing_hour)
+            if brief_at <= now:
+                self.env["ops.briefing"].with_context(ops_now=brief_at)._brief_company(company, day, brief_at)
+                break
 
     def _demo_days_since(self, days, today, now):
         rng = random.Random(26)  # its own: the story's draws stay the same
