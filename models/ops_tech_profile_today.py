@@ -142,16 +142,7 @@ class OpsTechProfileToday(models.Model):
     def _silent_on_their_day(self, days):
         """``{profile: day}`` of these profiles whose role requires an AM call and
         who made none on ``days[profile.id]`` (a past workday, shown as today)."""
-        due = {p: days[p.id] for p in self.filtered(lambda p: p.role_ids.filtered("am_required"))}
-        if not due:
-            return {}
-        called = {(e.id, d) for e, d in self.env["ops.checkin"]._read_group(
-            [("employee_id", "in", [p.employee_id.id for p in due]), ("checkin_date", "in", list(set(due.values()))),
-             ("call_type", "in", MORNING_CALL_TYPES)], ["employee_id", "checkin_date:day"])}
-        employees = self.env["hr.employee"].union(*[p.employee_id for p in due])
-        workdays = self.env["ops.workdays"]._workdays(employees, min(due.values()), max(due.values()))
-        return {p: d for p, d in due.items()
-                if (p.employee_id.id, d) not in called and d in workdays.get(p.employee_id.id, set())}
+        return self._silent_on({p: days[p.id] for p in self.filtered(lambda p: p.role_ids.filtered("am_required"))})
 
     def _missing_am_call(self, now, cutoff):
         """``{profile: day}`` of these profiles whose role requires an AM call,
@@ -163,6 +154,10 @@ class OpsTechProfileToday(models.Model):
             local = local_now(profile.employee_id, now)
             if local.hour + local.minute / 60 >= cutoff:
                 due[profile] = local.date()
+        return self._silent_on(due)
+
+    def _silent_on(self, due):
+        """Of ``{profile: day}``, those who made no morning call that day, on one of their workdays."""
         if not due:
             return {}
         days = set(due.values())

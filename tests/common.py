@@ -72,6 +72,17 @@ class OpsCoachCase(TransactionCase):
                                                    "call_type": "am_checkin"}, **vals))
 
     @classmethod
+    def _kpi_decline_alert(cls, employee, kpi, values=(90, 85, 80)):
+        """A KPI-decline alert on ``employee``'s ``kpi``, raised by the rule's own path
+        from three weekly values (2, 9 and 16 November 2026)."""
+        kpi_values = cls.env["ops.kpi.value"].create([
+            {"employee_id": employee.id, "kpi_id": kpi.id, "value": value, "period_start": f"2026-11-{day:02d}"}
+            for day, value in zip((2, 9, 16), values)])
+        return cls.env["ops.escalation"]._raise_alerts([{
+            "rule": cls.env.ref("ops_coach.rule_kpi_decline"), "employee": employee,
+            "reason": "First-time fix worse two weeks in a row", "kpi_values": kpi_values}])
+
+    @classmethod
     def _escalation(cls, employee, **vals):
         return cls.env["ops.escalation"].create(dict({
             "employee_id": employee.id, "rule_id": cls.rule_low_energy.id, "reason": "test"}, **vals))

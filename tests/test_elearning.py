@@ -17,12 +17,7 @@ class TestTrainingCourse(OpsCoachCase):
         cls.course = cls.env["slide.channel"].create({"name": "Capacitor diagnosis"})
         cls.kpi_ftf.training_ids = [Command.clear(), Command.create({
             "sequence": 1, "name": "Finish the capacitor course", "course_ref": f"slide.channel,{cls.course.id}"})]
-        values = cls.env["ops.kpi.value"].create([
-            {"employee_id": cls.emp_tech.id, "kpi_id": cls.kpi_ftf.id, "value": value,
-             "period_start": f"2026-11-{day:02d}"} for day, value in ((2, 90), (9, 85), (16, 80))])
-        cls.alert = cls.env["ops.escalation"]._raise_alerts([{
-            "rule": cls.env.ref("ops_coach.rule_kpi_decline"), "employee": cls.emp_tech,
-            "reason": "First-time fix worse two weeks in a row", "kpi_values": values}])
+        cls.alert = cls._kpi_decline_alert(cls.emp_tech, cls.kpi_ftf)
 
     def _membership(self):
         return self.env["slide.channel.partner"].search([("channel_id", "=", self.course.id),

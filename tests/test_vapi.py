@@ -681,12 +681,7 @@ class TestTrainingFromAKpiDecline(VapiCase):
             Command.create({"number": cls.MANAGER})]
         cls.kpi_ftf.training_ids = [Command.clear(), Command.create({"sequence": 1, "name": "Ride along twice"}),
                                     Command.create({"sequence": 2, "name": "Read the capacitor guide"})]
-        values = cls.env["ops.kpi.value"].create([
-            {"employee_id": cls.emp_tech.id, "kpi_id": cls.kpi_ftf.id, "value": value,
-             "period_start": f"2026-11-{day:02d}"} for day, value in ((2, 90), (9, 85), (16, 80))])
-        cls.alert = cls.env["ops.escalation"]._raise_alerts([{
-            "rule": cls.env.ref("ops_coach.rule_kpi_decline"), "employee": cls.emp_tech,
-            "reason": "First-time fix worse two weeks in a row", "kpi_values": values}])
+        cls.alert = cls._kpi_decline_alert(cls.emp_tech, cls.kpi_ftf)
 
     def test_approved_by_voice_it_is_suggested_once_on_his_next_call(self):
         self.assertEqual((self.alert.training_suggestion, self.alert.training_state), ("Ride along twice", "suggested"))
